@@ -1,0 +1,61 @@
+import { AbortedError, KeelError, TimeoutError } from "./errors.js";
+import type { CallOptions } from "./model.js";
+
+/**
+ * A signal that fires when the caller aborts or the deadline passes, whichever comes first.
+ * Its `reason` is a Keel `AbortedError` or `TimeoutError`. Call `dispose` to clear the timer.
+ */
+export function callSignal(options: CallOptions | undefined): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const parent = options?.signal;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => controller.abort(abortReason(parent!));
+  if (parent?.aborted) onAbort();
+  else parent?.addEventListener("abort", onAbort, { once: true });
+  if (options?.deadline !== undefined && !controller.signal.aborted) {
+    const ms = options.deadline - Date.now();
+    const fire = () =>
+      controller.abort(new TimeoutError(`deadline passed (${new Date(options.deadline!).toISOString()})`));
+    if (ms <= 0) fire();
+    else timer = setTimeout(fire, ms);
+  }
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer) clearTimeout(timer);
+      parent?.removeEventListener("abort", onAbort);
+    },
+  };
+}
+
+/** The Keel error an aborted signal stands for. */
+export function abortReason(signal: AbortSignal): KeelError {
+  const reason = signal.reason;
+  if (reason instanceof KeelError) return reason;
+  if (reason instanceof Error && reason.name === "TimeoutError")
+    return new TimeoutError(reason.message, { cause: reason });
+  return new AbortedError("the call was aborted", { cause: reason });
+}
+
+/** Resolves after `ms`, or rejects with the signal's Keel error when it aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortReason(signal!));
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The earlier of two optional deadlines. */
+export function earliestDeadline(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}

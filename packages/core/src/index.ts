@@ -1,0 +1,10 @@
+export { abortReason, callSignal, earliestDeadline, sleep } from "./abort.js";
+export * from "./errors.js";
+export * from "./events.js";
+export * from "./messages.js";
+export * from "./model.js";
+export { collect, createModelStream, type ModelStreamInit } from "./model-stream.js";
+export { pipe, wrapModel } from "./pipe.js";
+export { ResponseAccumulator, usageOf } from "./response-accumulator.js";
+export { parseGoDuration, retryAfterFromHeaders } from "./retry-after.js";
+export { toKeelError } from "./to-keel-error.js";

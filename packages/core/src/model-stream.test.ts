@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { AbortedError, OverloadedError, TimeoutError } from "./errors.js";
+import { scriptedModel } from "./testing/index.js";
+
+const req = { messages: [{ role: "user" as const, content: "hi" }] };
+
+describe("createModelStream", () => {
+  it("yields typed events and aggregates the response", async () => {
+    const model = scriptedModel([{ text: "hello world", chunkSize: 3 }]);
+    const s = model.stream(req);
+    const types: string[] = [];
+    for await (const e of s) types.push(e.type);
+    const r = await s.response;
+    expect(types).toEqual([
+      "response-metadata",
+      "text-delta",
+      "text-delta",
+      "text-delta",
+      "text-delta",
+      "usage",
+      "finish",
+    ]);
+    expect(r.text).toBe("hello world");
+    expect(r.content).toEqual([{ type: "text", text: "hello world" }]);
+    expect(r.finishReason).toBe("stop");
+    expect(r.model).toEqual({ requested: "scripted", served: "scripted" });
+    expect(r.timings.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("ends a failed stream with an error event, then throws the same error", async () => {
+    const err = new OverloadedError("busy");
+    const model = scriptedModel([
+      {
+        events: [
+          { type: "text-delta", text: "a" },
+          { type: "fail", error: err },
+        ],
+      },
+    ]);
+    const s = model.stream(req);
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of s) seen.push(e.type);
+      })(),
+    ).rejects.toBe(err);
+    expect(seen).toEqual(["text-delta", "error"]);
+    await expect(s.response).rejects.toBe(err);
+  });
+
+  it("aborting cancels the producer with an AbortedError", async () => {
+    const model = scriptedModel([{ text: "slow", delayMs: 10_000 }]);
+    const controller = new AbortController();
+    const s = model.stream(req, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 10);
+    await expect(s.response).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("a passed deadline fails with TimeoutError", async () => {
+    const model = scriptedModel([{ text: "slow", delayMs: 10_000 }]);
+    await expect(model.generate(req, { deadline: Date.now() + 20 })).rejects.toBeInstanceOf(TimeoutError);
+  });
+
+  it("breaking out early aborts the request and rejects response", async () => {
+    const model = scriptedModel([
+      {
+        events: [
+          { type: "text-delta", text: "a" },
+          { type: "pause", ms: 10_000 },
+        ],
+      },
+    ]);
+    const s = model.stream(req);
+    for await (const e of s) if (e.type === "text-delta") break;
+    await expect(s.response).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("can be iterated only once", () => {
+    const s = scriptedModel(["x"]).stream(req);
+    s[Symbol.asyncIterator]();
+    expect(() => s[Symbol.asyncIterator]()).toThrow(TypeError);
+  });
+});
