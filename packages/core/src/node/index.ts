@@ -1,0 +1,2 @@
+export * from "./flow-stores.js";
+export * from "./cache-stores.js";
