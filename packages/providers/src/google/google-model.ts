@@ -1,0 +1,117 @@
+import type { GenerateContentRequest } from "@google/generative-ai";
+import {
+  abortReason,
+  type CallOptions,
+  callSignal,
+  createModelStream,
+  type Model,
+  type ModelCapabilities,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelStream,
+  ResponseAccumulator,
+  type StreamEvent,
+} from "@keel/core";
+import { GeminiResponseMapper } from "./gemini-response-mapper.js";
+import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
+import { toGeminiRequest } from "./to-gemini-request.js";
+import { toGoogleError } from "./to-google-error.js";
+import type { GeminiRequest, GeminiResponse } from "./wire-types.js";
+
+const PROVIDER = "google";
+
+export interface GoogleSettings extends GoogleClientSettings {
+  /** Overrides the capabilities Keel assumes for this model id. */
+  capabilities?: Partial<ModelCapabilities>;
+}
+
+/**
+ * A Keel `Model` for a Gemini model through `@google/generative-ai`: `generate` calls
+ * `generateContent`, `stream` calls `streamGenerateContent?alt=sse`. Aborting the call's signal
+ * or passing its deadline cancels the HTTP request.
+ */
+export function google(modelId: string, settings: GoogleSettings = {}): Model {
+  const sdk = createGenerativeModel(modelId, settings);
+  const capabilities: ModelCapabilities = {
+    streaming: true,
+    tools: true,
+    jsonSchema: true,
+    vision: true,
+    // Gemini 2.5 and later think; earlier models do not.
+    reasoning: /gemini-(2\.5|[3-9])/.test(modelId),
+    ...settings.capabilities,
+  };
+
+  async function generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+    const body = toGeminiRequest(request);
+    const { signal, dispose } = callSignal(options);
+    const accumulator = new ResponseAccumulator(PROVIDER, modelId);
+    try {
+      // The SDK only listens for a future abort, so an already-aborted signal must stop us here.
+      if (signal.aborted) throw abortReason(signal);
+      const { response: answer } = await sdk.generateContent(sdkParams(body), {
+        signal,
+        ...requestHeaders(settings, options?.headers),
+      });
+      const mapper = new GeminiResponseMapper();
+      const raw = withoutHelpers(answer);
+      for (const event of [...mapper.map(raw), ...mapper.end({ stream: false })]) accumulator.add(event);
+      const response = accumulator.finish();
+      // Nothing was streamed, so there is no time to first token.
+      const { timeToFirstTokenMs: _, ...timings } = response.timings;
+      return mapper.finalize({ ...response, timings });
+    } catch (error) {
+      throw toGoogleError(error, signal);
+    } finally {
+      dispose();
+    }
+  }
+
+  function stream(request: ModelRequest, options?: CallOptions): ModelStream {
+    const mapper = new GeminiResponseMapper();
+    async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
+      try {
+        const body = toGeminiRequest(request);
+        if (signal.aborted) throw abortReason(signal);
+        const result = await sdk.generateContentStream(sdkParams(body), {
+          signal,
+          ...requestHeaders(settings, options?.headers),
+        });
+        // The SDK also aggregates the stream into `response`; we read the chunks, but its copy
+        // rejects too when the stream fails, and must not become an unhandled rejection.
+        result.response.catch(() => {});
+        for await (const chunk of result.stream) yield* mapper.map(withoutHelpers(chunk));
+        yield* mapper.end({ stream: true });
+      } catch (error) {
+        throw toGoogleError(error, signal);
+      }
+    }
+    return createModelStream(produce, {
+      provider: PROVIDER,
+      model: modelId,
+      ...(options !== undefined ? { options } : {}),
+      finalize: (response) => mapper.finalize(response),
+    });
+  }
+
+  return { provider: PROVIDER, id: modelId, capabilities, generate, stream };
+}
+
+/**
+ * The SDK merges each call's params over model-level defaults (`generationConfig: {}`,
+ * `safetySettings: []`); naming them undefined here keeps those empty defaults off the wire,
+ * so the body sent is exactly `toGeminiRequest`'s.
+ */
+function sdkParams(body: GeminiRequest): GenerateContentRequest {
+  return {
+    generationConfig: undefined,
+    safetySettings: undefined,
+    ...body,
+  } as unknown as GenerateContentRequest;
+}
+
+/** The SDK decorates responses with `text()`/`functionCall()`/`functionCalls()`; `raw` keeps only the payload. */
+function withoutHelpers(response: object): GeminiResponse {
+  const { text: _t, functionCall: _f, functionCalls: _fs, ...payload } = response as Record<string, unknown>;
+  return payload as GeminiResponse;
+}
