@@ -1,0 +1,155 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type {
+  Message,
+  MessageCreateParamsNonStreaming,
+  MessageCreateParamsStreaming,
+} from "@anthropic-ai/sdk/resources/messages";
+import {
+  abortReason,
+  type CallOptions,
+  callSignal,
+  createModelStream,
+  InvalidRequestError,
+  type Model,
+  type ModelRequest,
+  type ModelResponse,
+  type ModelStream,
+  NetworkError,
+  OutputParseError,
+  type StreamEvent,
+  type ToolCallPart,
+} from "@keel/core";
+import { toAnthropicKeelError } from "./errors.js";
+import { anthropicModelTraits } from "./model-traits.js";
+import { type AnthropicRequestContext, toAnthropicRequest } from "./request-body.js";
+import { toModelResponse } from "./response.js";
+import type { AnthropicSettings } from "./settings.js";
+import { AnthropicStreamMapper } from "./stream-mapper.js";
+
+const PROVIDER = "anthropic";
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+/**
+ * A Claude model on Anthropic's Messages API, through the official SDK. The SDK never retries
+ * (Keel's `retry` middleware does), and the call's signal and deadline cancel the HTTP request.
+ */
+export function anthropic(modelId: string, settings: AnthropicSettings = {}): Model {
+  if (!modelId) throw new InvalidRequestError("anthropic() needs a model id", { provider: PROVIDER });
+  const clientOnly = (["apiKey", "baseURL", "fetch", "timeoutMs"] as const).filter(
+    (k) => settings[k] !== undefined,
+  );
+  if (settings.client && clientOnly.length > 0)
+    throw new InvalidRequestError(
+      `anthropic(): ${clientOnly.join(", ")} cannot be combined with a prebuilt client`,
+      {
+        provider: PROVIDER,
+      },
+    );
+  const client = settings.client ?? buildClient(settings);
+  const traits = anthropicModelTraits(modelId);
+  const context: AnthropicRequestContext = { modelId, traits, settings };
+
+  function requestOptions(signal: AbortSignal, options: CallOptions | undefined) {
+    const headers = {
+      ...settings.headers,
+      ...(settings.apiVersion !== undefined ? { "anthropic-version": settings.apiVersion } : {}),
+      ...options?.headers,
+    };
+    // maxRetries 0 per request, so a prebuilt client with retries on cannot multiply attempts.
+    return { signal, maxRetries: 0, ...(Object.keys(headers).length > 0 ? { headers } : {}) };
+  }
+
+  async function generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+    const startedAt = Date.now();
+    const plan = toAnthropicRequest(request, context, false);
+    const { signal, dispose } = callSignal(options);
+    try {
+      const { data, request_id } = await client.messages
+        .create(plan.body as unknown as MessageCreateParamsNonStreaming, requestOptions(signal, options))
+        .withResponse();
+      return toModelResponse(data as Message, {
+        requestedModel: modelId,
+        requestId: request_id,
+        startedAt,
+        ...(plan.jsonToolName !== undefined ? { jsonToolName: plan.jsonToolName } : {}),
+      });
+    } catch (error) {
+      throw toAnthropicKeelError(error, signal);
+    } finally {
+      dispose();
+    }
+  }
+
+  function stream(request: ModelRequest, options?: CallOptions): ModelStream {
+    let mapper: AnthropicStreamMapper | undefined;
+    async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
+      const plan = toAnthropicRequest(request, context, true);
+      try {
+        const { data, response, request_id } = await client.messages
+          .create(plan.body as unknown as MessageCreateParamsStreaming, requestOptions(signal, options))
+          .withResponse();
+        const contentType = response.headers.get("content-type") ?? "";
+        if (!contentType.includes("text/event-stream")) {
+          data.controller.abort();
+          throw new OutputParseError(`Anthropic answered a stream request with "${contentType}", not SSE`, {
+            provider: PROVIDER,
+            status: response.status,
+            retryable: true,
+          });
+        }
+        mapper = new AnthropicStreamMapper({
+          ...(plan.jsonToolName !== undefined ? { jsonToolName: plan.jsonToolName } : {}),
+          ...(request_id ? { requestId: request_id } : {}),
+        });
+        for await (const raw of data) yield* mapper.map(raw);
+      } catch (error) {
+        throw toAnthropicKeelError(error, signal);
+      }
+      // The SDK ends the iteration quietly when the request is aborted.
+      if (signal.aborted) throw abortReason(signal);
+      if (!mapper.finished)
+        throw new NetworkError("the Anthropic stream ended before message_stop", { provider: PROVIDER });
+    }
+    return createModelStream(produce, {
+      provider: PROVIDER,
+      model: modelId,
+      ...(options !== undefined ? { options } : {}),
+      // Block-ordered parts from the mapper keep each thinking block (and its signature) apart.
+      finalize: (response) => (mapper ? withContent(response, mapper) : response),
+    });
+  }
+
+  return {
+    provider: PROVIDER,
+    id: modelId,
+    capabilities: {
+      streaming: true,
+      tools: true,
+      jsonSchema: settings.structuredOutput === "native" || traits.nativeStructuredOutput,
+      vision: true,
+      reasoning: traits.thinking,
+    },
+    generate,
+    stream,
+  };
+}
+
+function buildClient(settings: AnthropicSettings): Anthropic {
+  return new Anthropic({
+    ...(settings.apiKey !== undefined ? { apiKey: settings.apiKey } : {}),
+    ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
+    ...(settings.fetch !== undefined ? { fetch: settings.fetch as never } : {}),
+    maxRetries: 0,
+    timeout: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
+}
+
+function withContent(response: ModelResponse, mapper: AnthropicStreamMapper): ModelResponse {
+  const content = mapper.content();
+  return {
+    ...response,
+    content,
+    text: content.map((p) => (p.type === "text" ? p.text : "")).join(""),
+    toolCalls: content.filter((p): p is ToolCallPart => p.type === "tool-call"),
+  };
+}
