@@ -1,6 +1,8 @@
 import { AbortedError, KeelError, TimeoutError } from "./errors.js";
 import type { CallOptions } from "./model.js";
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * A signal that fires when the caller aborts or the deadline passes, whichever comes first.
  * Its `reason` is a Keel `AbortedError` or `TimeoutError`. Call `dispose` to clear the timer.
@@ -16,8 +18,14 @@ export function callSignal(options: CallOptions | undefined): { signal: AbortSig
     const ms = options.deadline - Date.now();
     const fire = () =>
       controller.abort(new TimeoutError(`deadline passed (${new Date(options.deadline!).toISOString()})`));
+    // setTimeout overflows past 2^31-1 ms (~24.8 days) and would fire at once: re-arm in steps.
+    const arm = (): void => {
+      const left = options.deadline! - Date.now();
+      if (left <= 0) fire();
+      else timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    };
     if (ms <= 0) fire();
-    else timer = setTimeout(fire, ms);
+    else arm();
   }
   return {
     signal: controller.signal,

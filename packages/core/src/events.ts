@@ -1,12 +1,33 @@
 import type { KeelError } from "./errors.js";
-import type { CallContext, FinishReason, Usage } from "./model.js";
+import type { AssistantPart, Message } from "./messages.js";
+import type { CallContext, Failover, FinishReason, ModelRequest, Usage } from "./model.js";
+
+/** The request settings recorded on `model.call.started` (the GenAI `gen_ai.request.*` attributes). */
+export type ModelCallParams = Pick<
+  ModelRequest,
+  "temperature" | "topP" | "topK" | "frequencyPenalty" | "presencePenalty" | "seed" | "stop" | "maxOutputTokens"
+> & {
+  /** `json` when the request asked for structured output. */
+  output?: "text" | "json";
+  /** Names of the tools offered. */
+  tools?: string[];
+};
 
 /**
  * Payloads of every telemetry event, keyed by type (noun.verb). Other packages add theirs
  * with declaration merging: `declare module "@keel/core" { interface KeelEventMap { ... } }`.
  */
 export interface KeelEventMap {
-  "model.call.started": { provider: string; model: string; stream: boolean };
+  "model.call.started": {
+    provider: string;
+    model: string;
+    stream: boolean;
+    /** Pairs this event with the call's `finished` or `failed` event. */
+    callId?: string;
+    params?: ModelCallParams;
+    /** The prompt, redacted; only when content capture is on. */
+    input?: Message[];
+  };
   "model.call.finished": {
     provider: string;
     model: string;
@@ -16,15 +37,35 @@ export interface KeelEventMap {
     finishReason: FinishReason;
     durationMs: number;
     timeToFirstTokenMs?: number;
+    callId?: string;
+    /** Time spent in Keel queues, when the observer wraps the queueing middleware. */
+    queuedMs?: number;
+    /** True when the answer came from a cache. */
+    cached?: boolean;
+    failovers?: Failover[];
+    /** The answer, redacted; only when content capture is on. */
+    output?: AssistantPart[];
   };
-  "model.call.failed": { provider: string; model: string; error: KeelError; durationMs: number };
+  "model.call.failed": {
+    provider: string;
+    model: string;
+    error: KeelError;
+    durationMs: number;
+    callId?: string;
+    timeToFirstTokenMs?: number;
+  };
   "retry.attempted": { model: string; attempt: number };
   "retry.scheduled": { model: string; attempt: number; delayMs: number; error: KeelError };
   "fallback.taken": { from: string; to: string; error: KeelError; midStream: boolean };
   "breaker.changed": { model: string; from: BreakerState; to: BreakerState };
   "hedge.sent": { model: string; afterMs: number };
   "hedge.won": { model: string; hedged: boolean };
-  "timeout.fired": { model: string; afterMs: number };
+  "timeout.fired": {
+    model: string;
+    afterMs: number;
+    /** Which limit fired: the middleware's total `ms`, the caller's deadline, first token, or idle (stall). */
+    limit?: "total" | "deadline" | "first-token" | "idle";
+  };
   "concurrency.queued": { model: string; queueLength: number };
   "rate-limit.waited": { model: string; waitMs: number; reason: "requests" | "tokens" };
 }

@@ -81,3 +81,13 @@ describe("createModelStream", () => {
     expect(() => s[Symbol.asyncIterator]()).toThrow(TypeError);
   });
 });
+
+describe("callSignal", () => {
+  it("does not fire early for deadlines past the 24.8-day timer limit", async () => {
+    const { callSignal } = await import("./abort.js");
+    const { signal, dispose } = callSignal({ deadline: Date.now() + 30 * 24 * 3600 * 1000 });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(signal.aborted).toBe(false);
+    dispose();
+  });
+});

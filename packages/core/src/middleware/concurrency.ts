@@ -1,0 +1,106 @@
+import { callSignal, earliestDeadline } from "../abort.js";
+import { OverloadedError, TimeoutError } from "../errors.js";
+import { type EventHub, events as globalEvents } from "../events.js";
+import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
+import { createModelStream } from "../model-stream.js";
+import { wrapModel } from "../pipe.js";
+import { checkNumberOption } from "./option-checks.js";
+import { delayedBy, forwardedResponse, withQueuedMs } from "./queue-timings.js";
+import { type Release, Semaphore } from "./semaphore.js";
+
+export interface ConcurrencyOptions {
+  /** Most calls in flight at once, across every call and model through this middleware instance. */
+  max: number;
+  /**
+   * Longest a call may wait in the queue; past it the call fails with a `TimeoutError` that says
+   * so. Default: no limit (the call's own deadline and signal still end the wait).
+   */
+  queueTimeoutMs?: number;
+  /** Most calls that may wait; one more is shed at once with an `OverloadedError`. Default: no limit. */
+  maxQueue?: number;
+  /** Where `concurrency.queued` goes. Default: the global `events` hub. */
+  events?: EventHub;
+}
+
+/**
+ * Lets at most `max` calls run at once; the rest wait in a FIFO queue (abortable, with an
+ * optional queue timeout and queue bound). A stream holds its slot until it ends, fails or is
+ * abandoned. Time spent queued is added to `response.timings.queuedMs`.
+ *
+ * A full queue fails with `OverloadedError`: like a provider's 529 it means "too much demand
+ * right now, nothing is broken", it is retryable after a backoff, and fallback treats it as a
+ * reason to try another provider, which is what shedding load should lead to.
+ */
+export function concurrency(options: ConcurrencyOptions): Middleware {
+  const { max, queueTimeoutMs, maxQueue = Number.POSITIVE_INFINITY } = options;
+  checkNumberOption("concurrency", "max", max, { min: 1, max: Number.MAX_SAFE_INTEGER, integer: true });
+  checkNumberOption("concurrency", "queueTimeoutMs", queueTimeoutMs);
+  checkNumberOption("concurrency", "maxQueue", maxQueue, { max: Number.POSITIVE_INFINITY, integer: true });
+  const hub = options.events ?? globalEvents;
+  const slots = new Semaphore(max);
+
+  return (next: Model) => {
+    /** Waits for a slot; resolves with its release and how long the call waited. */
+    async function admit(call: CallOptions | undefined): Promise<{ release: Release; waitedMs: number }> {
+      const free = slots.tryAcquire();
+      if (free) return { release: free, waitedMs: 0 };
+      if (slots.waiting >= maxQueue)
+        throw new OverloadedError(
+          `${next.id}: ${max} calls in flight and ${slots.waiting} queued (maxQueue ${maxQueue}); call shed`,
+          { provider: next.provider },
+        );
+      hub.emit("concurrency.queued", { model: next.id, queueLength: slots.waiting + 1 }, call?.context);
+      const startedAt = Date.now();
+      const queueDeadline = queueTimeoutMs === undefined ? undefined : startedAt + queueTimeoutMs;
+      const deadline = earliestDeadline(queueDeadline, call?.deadline);
+      const wait = callSignal({ signal: call?.signal, deadline });
+      try {
+        const release = await slots.acquire(wait.signal);
+        return { release, waitedMs: Date.now() - startedAt };
+      } catch (error) {
+        const queueLimitFired = queueDeadline !== undefined && queueDeadline === deadline;
+        if (error instanceof TimeoutError && queueLimitFired)
+          throw new TimeoutError(
+            `${next.id}: timed out after ${queueTimeoutMs} ms in the concurrency queue (max ${max} in flight)`,
+            { provider: next.provider },
+          );
+        throw error;
+      } finally {
+        wait.dispose();
+      }
+    }
+
+    async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
+      const { release, waitedMs } = await admit(call);
+      try {
+        return withQueuedMs(delayedBy(await next.generate(request, call), waitedMs), waitedMs);
+      } finally {
+        release();
+      }
+    }
+
+    function stream(request: ModelRequest, call?: CallOptions) {
+      let answer: ModelResponse | undefined;
+      let queuedMs = 0;
+      async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
+        const { release, waitedMs } = await admit({ ...call, signal });
+        queuedMs = waitedMs;
+        try {
+          const inner = next.stream(request, { ...call, signal });
+          yield* inner;
+          answer = await inner.response;
+        } finally {
+          release();
+        }
+      }
+      return createModelStream(produce, {
+        provider: next.provider,
+        model: next.id,
+        options: call,
+        finalize: (outer) => withQueuedMs(forwardedResponse(outer, answer), queuedMs),
+      });
+    }
+
+    return wrapModel(next, { generate, stream });
+  };
+}

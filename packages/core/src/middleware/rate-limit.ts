@@ -1,0 +1,144 @@
+import { callSignal, earliestDeadline } from "../abort.js";
+import { InvalidRequestError, RateLimitedError, TimeoutError } from "../errors.js";
+import { type EventHub, events as globalEvents } from "../events.js";
+import type {
+  CallOptions,
+  Middleware,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  StreamEvent,
+  Usage,
+} from "../model.js";
+import { createModelStream } from "../model-stream.js";
+import { wrapModel } from "../pipe.js";
+import { estimateRequestTokens } from "./estimate-tokens.js";
+import { checkNumberOption } from "./option-checks.js";
+import { delayedBy, forwardedResponse, withQueuedMs } from "./queue-timings.js";
+import { type RateCost, RateLimiter } from "./rate-limiter.js";
+
+export { estimateRequestTokens } from "./estimate-tokens.js";
+
+export interface RateLimitOptions {
+  /** Requests allowed per minute (a bucket of this size, refilled continuously). */
+  requestsPerMinute?: number;
+  /** Tokens (input + output) allowed per minute (a bucket of this size, refilled continuously). */
+  tokensPerMinute?: number;
+  /** Guesses a call's tokens before it is sent. Default: `estimateRequestTokens`. */
+  estimateTokens?: (request: ModelRequest) => number;
+  /**
+   * Longest a call may wait for capacity. A call that would wait longer fails at once with a
+   * `RateLimitedError` whose `retryAfterMs` says how long it would have needed. Default 60 000 ms.
+   */
+  maxWaitMs?: number;
+  /** Where `rate-limit.waited` goes. Default: the global `events` hub. */
+  events?: EventHub;
+}
+
+/**
+ * Keeps calls within requests-per-minute and tokens-per-minute limits, shared by every call and
+ * model through this middleware instance. Tokens are estimated before each call and corrected
+ * from `response.usage.totalTokens` after it (a response without usage keeps the estimate; a
+ * failed call keeps its charge, since the provider may have counted it). Calls short of capacity
+ * wait in FIFO order, abortably, up to `maxWaitMs`; the wait is added to `timings.queuedMs`.
+ *
+ * A call estimated above the whole `tokensPerMinute` can never pass, so it fails at once with an
+ * `InvalidRequestError`: like a provider's "request too large" it is not retryable, and only a
+ * smaller request (shorter prompt, lower `maxOutputTokens`) or a larger limit helps.
+ */
+export function rateLimit(options: RateLimitOptions): Middleware {
+  const { requestsPerMinute, tokensPerMinute, maxWaitMs = 60_000 } = options;
+  const positive = { positive: true, max: Number.MAX_SAFE_INTEGER };
+  checkNumberOption("rateLimit", "requestsPerMinute", requestsPerMinute, positive);
+  checkNumberOption("rateLimit", "tokensPerMinute", tokensPerMinute, positive);
+  checkNumberOption("rateLimit", "maxWaitMs", maxWaitMs);
+  if (requestsPerMinute === undefined && tokensPerMinute === undefined)
+    throw new InvalidRequestError("rateLimit: give `requestsPerMinute`, `tokensPerMinute` or both");
+  const estimate = options.estimateTokens ?? estimateRequestTokens;
+  const hub = options.events ?? globalEvents;
+  const limiter = new RateLimiter({ requestsPerMinute, tokensPerMinute });
+
+  return (next: Model) => {
+    function costOf(request: ModelRequest): RateCost {
+      if (tokensPerMinute === undefined) return { requests: 1, tokens: 0 };
+      const tokens = estimate(request);
+      checkNumberOption("rateLimit", "estimateTokens(request)", tokens, { max: Number.MAX_SAFE_INTEGER });
+      if (tokens > tokensPerMinute)
+        throw new InvalidRequestError(
+          `${next.id}: the request needs about ${tokens} tokens, more than the whole rate limit of ` +
+            `${tokensPerMinute} tokens per minute; shorten the prompt or lower maxOutputTokens`,
+          { provider: next.provider },
+        );
+      return { requests: 1, tokens };
+    }
+
+    /** Waits for capacity; resolves with how long the call waited. */
+    async function admit(cost: RateCost, call: CallOptions | undefined): Promise<number> {
+      const startedAt = Date.now();
+      if (limiter.tryTake(cost, startedAt)) return 0;
+      const expected = limiter.expectedWait(cost, startedAt);
+      const allowedMs = Math.min(
+        maxWaitMs,
+        call?.deadline === undefined ? maxWaitMs : call.deadline - startedAt,
+      );
+      const tooLong = (ms: number) =>
+        new RateLimitedError(
+          `${next.id}: the local ${expected.reason}-per-minute limit needs a ${ms} ms wait, ` +
+            `over the ${Math.max(0, allowedMs)} ms this call may wait`,
+          { provider: next.provider, retryAfterMs: ms },
+        );
+      if (expected.ms > allowedMs) throw tooLong(expected.ms);
+      const waitDeadline = startedAt + maxWaitMs;
+      const deadline = earliestDeadline(waitDeadline, call?.deadline);
+      const wait = callSignal({ signal: call?.signal, deadline });
+      try {
+        await limiter.take(cost, wait.signal);
+      } catch (error) {
+        // Later upward corrections can stretch a wait past maxWaitMs.
+        if (error instanceof TimeoutError && deadline === waitDeadline)
+          throw tooLong(limiter.expectedWait(cost).ms);
+        throw error;
+      } finally {
+        wait.dispose();
+      }
+      const waitMs = Date.now() - startedAt;
+      hub.emit("rate-limit.waited", { model: next.id, waitMs, reason: expected.reason }, call?.context);
+      return waitMs;
+    }
+
+    /** Replaces the token estimate with what the call really used, when the provider said. */
+    function correct(cost: RateCost, usage: Usage | undefined): void {
+      if (tokensPerMinute === undefined || !usage || !(usage.totalTokens > 0)) return;
+      limiter.adjustTokens(usage.totalTokens - cost.tokens);
+    }
+
+    async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
+      const cost = costOf(request);
+      const waitedMs = await admit(cost, call);
+      const response = await next.generate(request, call);
+      correct(cost, response.usage);
+      return withQueuedMs(delayedBy(response, waitedMs), waitedMs);
+    }
+
+    function stream(request: ModelRequest, call?: CallOptions) {
+      let answer: ModelResponse | undefined;
+      let queuedMs = 0;
+      async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
+        const cost = costOf(request);
+        queuedMs = await admit(cost, { ...call, signal });
+        const inner = next.stream(request, { ...call, signal });
+        yield* inner;
+        answer = await inner.response;
+        correct(cost, answer.usage);
+      }
+      return createModelStream(produce, {
+        provider: next.provider,
+        model: next.id,
+        options: call,
+        finalize: (outer) => withQueuedMs(forwardedResponse(outer, answer), queuedMs),
+      });
+    }
+
+    return wrapModel(next, { generate, stream });
+  };
+}
