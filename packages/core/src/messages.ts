@@ -33,6 +33,8 @@ export interface ToolCallPart {
   name: string;
   arguments: unknown;
   rawArguments?: string;
+  /** Set when `rawArguments` is not valid JSON; `arguments` is then undefined. */
+  argumentsError?: string;
   providerMetadata?: ProviderMetadata;
 }
 

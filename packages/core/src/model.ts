@@ -1,5 +1,5 @@
 import type { KeelError } from "./errors.js";
-import type { AssistantPart, Message, ToolCallPart } from "./messages.js";
+import type { AssistantPart, Message, ProviderMetadata, ToolCallPart } from "./messages.js";
 
 /** A JSON Schema object, as sent to providers for tools and structured output. */
 export type JsonSchema = Record<string, unknown>;
@@ -130,7 +130,14 @@ export interface ModelCapabilities {
 
 export type StreamEvent =
   | { type: "text-delta"; text: string }
-  | { type: "reasoning-delta"; text: string; signature?: string; redactedData?: string }
+  | {
+      type: "reasoning-delta";
+      text: string;
+      signature?: string;
+      redactedData?: string;
+      /** Provider data for the reasoning part (e.g. OpenAI encrypted reasoning); like `signature`, it closes the part. */
+      providerMetadata?: ProviderMetadata;
+    }
   | { type: "tool-call-delta"; index: number; id?: string; name?: string; argumentsDelta: string }
   | { type: "tool-call"; call: ToolCallPart }
   | { type: "response-metadata"; requestId?: string; servedModel?: string }

@@ -36,16 +36,23 @@ export class ResponseAccumulator {
       case "reasoning-delta": {
         this.#markFirstToken();
         const last = this.content.at(-1);
-        if (last?.type === "reasoning" && last.signature === undefined) {
+        // A part stays open for more deltas until a signature or provider metadata closes it.
+        if (
+          last?.type === "reasoning" &&
+          last.signature === undefined &&
+          last.providerMetadata === undefined
+        ) {
           last.text += event.text;
           if (event.signature !== undefined) last.signature = event.signature;
           if (event.redactedData !== undefined) last.redactedData = event.redactedData;
+          if (event.providerMetadata !== undefined) last.providerMetadata = event.providerMetadata;
         } else {
           this.content.push({
             type: "reasoning",
             text: event.text,
             ...(event.signature !== undefined ? { signature: event.signature } : {}),
             ...(event.redactedData !== undefined ? { redactedData: event.redactedData } : {}),
+            ...(event.providerMetadata !== undefined ? { providerMetadata: event.providerMetadata } : {}),
           });
         }
         break;

@@ -1,0 +1,105 @@
+import {
+  abortReason,
+  type CallOptions,
+  callSignal,
+  createModelStream,
+  type Model,
+  type ModelCapabilities,
+  type ModelRequest,
+  type ModelResponse,
+  ResponseAccumulator,
+  type StreamEvent,
+} from "@keel/core";
+import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
+import type { SystemMessageRole } from "./chat-messages.js";
+import { toChatBody } from "./chat-request.js";
+import { PROVIDER, toOpenAIError } from "./errors.js";
+import { lazyClient, type OpenAISettings } from "./settings.js";
+import { assertEventStream, requestOptions } from "./transport.js";
+
+/** Settings for a Chat Completions model. */
+export interface OpenAIChatSettings extends OpenAISettings {
+  /** Role used for system messages (default `system`; some reasoning models prefer `developer`). */
+  systemMessageRole?: SystemMessageRole;
+  /** Overrides the capabilities guessed from the model id. */
+  capabilities?: Partial<ModelCapabilities>;
+}
+
+/** True for OpenAI's reasoning model families (o-series, gpt-5). */
+export function isReasoningModel(modelId: string): boolean {
+  return /^(o\d|gpt-5)/.test(modelId);
+}
+
+/** Capabilities guessed from an OpenAI model id, overridable in settings. */
+export function openaiCapabilities(
+  modelId: string,
+  overrides?: Partial<ModelCapabilities>,
+): ModelCapabilities {
+  return {
+    streaming: true,
+    tools: true,
+    jsonSchema: true,
+    vision: true,
+    reasoning: isReasoningModel(modelId),
+    ...overrides,
+  };
+}
+
+/**
+ * An OpenAI model served through Chat Completions (`POST /chat/completions`), on the official
+ * `openai` SDK with its retries off. `generate` makes a non-streamed call; `stream` asks for
+ * `stream_options.include_usage` so usage arrives at the end of every stream.
+ */
+export function openai(modelId: string, settings: OpenAIChatSettings = {}): Model {
+  const client = lazyClient(settings);
+  const bodyOptions = settings.systemMessageRole ? { systemMessageRole: settings.systemMessageRole } : {};
+
+  async function* produce(request: ModelRequest, options: CallOptions | undefined, signal: AbortSignal) {
+    const body = toChatBody(modelId, request, { stream: true, ...bodyOptions });
+    let mapper: ChatStreamMapper;
+    try {
+      const {
+        data: stream,
+        response,
+        request_id,
+      } = await client().chat.completions.create(body, requestOptions(signal, options)).withResponse();
+      await assertEventStream(response);
+      mapper = new ChatStreamMapper(request_id ?? undefined);
+      for await (const chunk of stream) yield* mapper.chunk(chunk);
+    } catch (error) {
+      throw toOpenAIError(error, signal);
+    }
+    // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
+    if (signal.aborted) throw abortReason(signal);
+    yield* mapper.end();
+  }
+
+  return {
+    provider: PROVIDER,
+    id: modelId,
+    capabilities: openaiCapabilities(modelId, settings.capabilities),
+    async generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+      const body = toChatBody(modelId, request, { stream: false, ...bodyOptions });
+      const acc = new ResponseAccumulator(PROVIDER, modelId);
+      const { signal, dispose } = callSignal(options);
+      try {
+        const { data, request_id } = await client()
+          .chat.completions.create(body, requestOptions(signal, options))
+          .withResponse();
+        for (const event of chatCompletionEvents(data, request_id ?? undefined)) acc.add(event);
+        return acc.finish();
+      } catch (error) {
+        throw toOpenAIError(error, signal);
+      } finally {
+        dispose();
+      }
+    },
+    stream(request: ModelRequest, options?: CallOptions) {
+      return createModelStream((signal): AsyncIterable<StreamEvent> => produce(request, options, signal), {
+        provider: PROVIDER,
+        model: modelId,
+        ...(options ? { options } : {}),
+      });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import {
+  AbortedError,
+  AuthenticationError,
+  abortReason,
+  isKeelError,
+  type KeelError,
+  NetworkError,
+  OutputParseError,
+  TimeoutError,
+  toKeelError,
+} from "@keel/core";
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  OpenAIError,
+} from "openai";
+import { errorFromHttp } from "../shared/error-from-http.js";
+
+export const PROVIDER = "openai";
+
+/**
+ * Maps anything the OpenAI SDK throws into the Keel error hierarchy. When the call's signal has
+ * fired, the signal's reason wins (AbortedError, or TimeoutError for a deadline), whatever
+ * error the SDK raised on the way out.
+ */
+export function toOpenAIError(error: unknown, signal?: AbortSignal): KeelError {
+  if (isKeelError(error)) return error;
+  if (signal?.aborted) return abortReason(signal);
+  const options = { provider: PROVIDER, cause: error };
+  if (error instanceof APIUserAbortError) return new AbortedError("the OpenAI request was aborted", options);
+  if (error instanceof APIConnectionTimeoutError)
+    return new TimeoutError("the OpenAI request timed out (SDK timeout)", options);
+  if (error instanceof APIConnectionError)
+    return new NetworkError(`could not reach OpenAI: ${causeMessage(error)}`, options);
+  if (error instanceof APIError)
+    return errorFromHttp(error.status, error.error, error.headers, PROVIDER, { cause: error });
+  if (error instanceof SyntaxError)
+    return new OutputParseError(`OpenAI sent data that is not valid JSON: ${error.message}`, options);
+  // fetch reports a failed or cut connection as a TypeError with the socket error as its cause.
+  if (error instanceof TypeError && error.cause !== undefined)
+    return new NetworkError(`the connection to OpenAI failed: ${causeMessage(error)}`, options);
+  // Any other TypeError comes from the SDK reading an answer that is not the JSON it expects.
+  if (error instanceof TypeError)
+    return new OutputParseError(`OpenAI's answer could not be read: ${error.message}`, options);
+  if (error instanceof OpenAIError && /api[_ ]?key/i.test(error.message))
+    return new AuthenticationError(error.message, options);
+  return toKeelError(error, PROVIDER);
+}
+
+function causeMessage(error: Error): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}

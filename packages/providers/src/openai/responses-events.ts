@@ -1,0 +1,286 @@
+import {
+  type FinishReason,
+  NetworkError,
+  OutputParseError,
+  type ProviderMetadata,
+  type StreamEvent,
+} from "@keel/core";
+import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
+import { errorFromHttp, type HeadersLike } from "../shared/error-from-http.js";
+import { toolCallPart } from "../shared/parse-tool-arguments.js";
+import { type AssemblingToolCall, ToolCallAssembler } from "../shared/tool-call-assembler.js";
+import { metadataEvent, preview } from "./chat-events.js";
+import { PROVIDER } from "./errors.js";
+import type { OpenAIReasoningMetadata } from "./responses-input.js";
+import { responsesUsage } from "./usage.js";
+
+/** Separates the summary parts of one reasoning item in the reasoning text. */
+const SUMMARY_SEPARATOR = "\n\n";
+
+/** The Keel finish reason of a finished Responses API response, and the raw status/reason behind it. */
+export function responsesFinishReason(
+  response: Pick<Response, "status" | "incomplete_details">,
+  hasToolCalls: boolean,
+  refused: boolean,
+): { finishReason: FinishReason; rawFinishReason: string } {
+  if (response.status === "incomplete") {
+    const reason = response.incomplete_details?.reason ?? "incomplete";
+    const finishReason =
+      reason === "max_output_tokens" ? "length" : reason === "content_filter" ? "content-filter" : "other";
+    return { finishReason, rawFinishReason: reason };
+  }
+  const rawFinishReason = response.status ?? "completed";
+  if (refused) return { finishReason: "content-filter", rawFinishReason };
+  return { finishReason: hasToolCalls ? "tool-calls" : "stop", rawFinishReason };
+}
+
+function reasoningMetadata(itemId: string, encryptedContent: string | null | undefined): ProviderMetadata {
+  const openai: OpenAIReasoningMetadata = { itemId, ...(encryptedContent ? { encryptedContent } : {}) };
+  return { openai: { ...openai } };
+}
+
+/**
+ * Turns Responses API stream events into Keel stream events: text and reasoning-summary deltas,
+ * function-call argument deltas assembled into `tool-call` events, one reasoning part per
+ * reasoning item (closed by its encrypted content in `providerMetadata.openai`), and usage plus
+ * `finish` from `response.completed` / `response.incomplete`. `error` and `response.failed`
+ * become typed errors.
+ */
+export class ResponsesStreamMapper {
+  readonly #requestId: string | undefined;
+  readonly #headers: HeadersLike | undefined;
+  readonly #toolCalls = new ToolCallAssembler();
+  readonly #toolCallsByItem = new Map<string, AssemblingToolCall>();
+  readonly #itemIds = new Map<AssemblingToolCall, string>();
+  readonly #emittedToolCalls = new Set<AssemblingToolCall>();
+  readonly #textByPart = new Map<string, string>();
+  readonly #reasoningText = new Map<string, { text: string; summaryIndex: number }>();
+  #metadataSent = false;
+  #refusal = "";
+  #terminal = false;
+
+  constructor(requestId: string | undefined, headers?: HeadersLike) {
+    this.#requestId = requestId;
+    this.#headers = headers;
+  }
+
+  /** Events for one stream event. */
+  *event(event: ResponseStreamEvent): Generator<StreamEvent> {
+    switch (event.type) {
+      case "response.created":
+      case "response.in_progress":
+      case "response.queued":
+        if (!this.#metadataSent) {
+          this.#metadataSent = true;
+          yield metadataEvent(this.#requestId ?? event.response.id, event.response.model);
+        }
+        break;
+      case "response.output_item.added":
+        if (event.item.type === "function_call") {
+          const call = this.#toolCalls.add({
+            index: event.output_index,
+            id: event.item.call_id,
+            name: event.item.name,
+            arguments: event.item.arguments,
+          });
+          if (event.item.id) this.#remember(event.item.id, call);
+          yield {
+            type: "tool-call-delta",
+            index: call.ordinal,
+            id: event.item.call_id,
+            name: event.item.name,
+            argumentsDelta: event.item.arguments ?? "",
+          };
+        }
+        break;
+      case "response.output_text.delta": {
+        const key = `${event.item_id}:${event.content_index}`;
+        this.#textByPart.set(key, (this.#textByPart.get(key) ?? "") + event.delta);
+        yield { type: "text-delta", text: event.delta };
+        break;
+      }
+      case "response.output_text.done": {
+        // The done event carries the whole text; deliver whatever the deltas did not.
+        const seen = this.#textByPart.get(`${event.item_id}:${event.content_index}`) ?? "";
+        if (event.text.length > seen.length && event.text.startsWith(seen))
+          yield { type: "text-delta", text: event.text.slice(seen.length) };
+        break;
+      }
+      case "response.refusal.delta":
+        this.#refusal += event.delta;
+        break;
+      case "response.refusal.done":
+        this.#refusal = event.refusal;
+        break;
+      case "response.reasoning_summary_text.delta":
+        yield* this.#reasoningDelta(event.item_id, event.summary_index, event.delta);
+        break;
+      case "response.reasoning_text.delta":
+        yield* this.#reasoningDelta(event.item_id, 0, event.delta);
+        break;
+      case "response.function_call_arguments.delta": {
+        const call = this.#toolCallsByItem.get(event.item_id);
+        if (!call) break;
+        call.arguments += event.delta;
+        yield { type: "tool-call-delta", index: call.ordinal, argumentsDelta: event.delta };
+        break;
+      }
+      case "response.function_call_arguments.done": {
+        const call = this.#toolCallsByItem.get(event.item_id);
+        if (call) call.arguments = event.arguments;
+        break;
+      }
+      case "response.output_item.done":
+        yield* this.#itemDone(event);
+        break;
+      case "response.completed":
+      case "response.incomplete":
+        yield* this.#finish(event.response);
+        break;
+      case "response.failed":
+        throw errorFromHttp(
+          undefined,
+          event.response.error ?? { message: "the response failed" },
+          this.#headers,
+          PROVIDER,
+        );
+      case "error":
+        throw errorFromHttp(undefined, event, this.#headers, PROVIDER);
+    }
+  }
+
+  /** True once a terminal event (`response.completed` / `response.incomplete`) has been mapped; nothing after it counts. */
+  get done(): boolean {
+    return this.#terminal;
+  }
+
+  /** Throws when the stream ended before a terminal `response.*` event (a truncated stream). */
+  end(): void {
+    if (!this.#terminal)
+      throw new NetworkError("the OpenAI Responses stream ended before response.completed (truncated)", {
+        provider: PROVIDER,
+      });
+  }
+
+  *#reasoningDelta(itemId: string, summaryIndex: number, delta: string): Generator<StreamEvent> {
+    const state = this.#reasoningText.get(itemId) ?? { text: "", summaryIndex };
+    const text = summaryIndex !== state.summaryIndex && state.text !== "" ? SUMMARY_SEPARATOR + delta : delta;
+    state.summaryIndex = summaryIndex;
+    state.text += text;
+    this.#reasoningText.set(itemId, state);
+    yield { type: "reasoning-delta", text };
+  }
+
+  #remember(itemId: string, call: AssemblingToolCall): void {
+    this.#toolCallsByItem.set(itemId, call);
+    this.#itemIds.set(call, itemId);
+  }
+
+  *#itemDone(
+    event: Extract<ResponseStreamEvent, { type: "response.output_item.done" }>,
+  ): Generator<StreamEvent> {
+    const item = event.item;
+    if (item.type === "reasoning") {
+      const streamed = this.#reasoningText.get(item.id)?.text ?? "";
+      // Summaries that were not streamed as deltas still belong to the part.
+      const text = streamed === "" ? item.summary.map((s) => s.text).join(SUMMARY_SEPARATOR) : "";
+      yield {
+        type: "reasoning-delta",
+        text,
+        providerMetadata: reasoningMetadata(item.id, item.encrypted_content),
+      };
+    } else if (item.type === "function_call") {
+      const call =
+        (item.id ? this.#toolCallsByItem.get(item.id) : undefined) ??
+        this.#toolCalls.add({ index: event.output_index, id: item.call_id, name: item.name });
+      if (item.id) this.#remember(item.id, call);
+      if (item.arguments) call.arguments = item.arguments;
+      yield* this.#emitToolCall(call);
+    } else if (item.type === "message") {
+      for (const part of item.content)
+        if (part.type === "refusal" && !this.#refusal) this.#refusal = part.refusal;
+    }
+  }
+
+  *#emitToolCall(call: AssemblingToolCall): Generator<StreamEvent> {
+    if (this.#emittedToolCalls.has(call)) return;
+    this.#emittedToolCalls.add(call);
+    const itemId = this.#itemIds.get(call);
+    yield {
+      type: "tool-call",
+      call: toolCallPart(
+        call.id ?? `call_${call.ordinal}`,
+        call.name ?? "",
+        call.arguments,
+        itemId ? { openai: { itemId } } : undefined,
+      ),
+    };
+  }
+
+  *#finish(response: Response): Generator<StreamEvent> {
+    this.#terminal = true;
+    for (const call of this.#toolCalls.calls) yield* this.#emitToolCall(call);
+    if (response.usage) yield { type: "usage", usage: responsesUsage(response.usage) };
+    const refusal = this.#refusal || undefined;
+    yield {
+      type: "finish",
+      ...responsesFinishReason(response, this.#toolCalls.calls.length > 0, !!refusal),
+      ...(refusal ? { refusal } : {}),
+      raw: response,
+    };
+  }
+}
+
+/** The events a non-streamed Responses API response stands for. */
+export function* responseEvents(
+  response: Response,
+  requestId: string | undefined,
+  headers?: HeadersLike,
+): Generator<StreamEvent> {
+  if (typeof response !== "object" || response === null || !Array.isArray(response.output))
+    throw new OutputParseError(
+      `OpenAI answered with something that is not a response: ${preview(response)}`,
+      {
+        provider: PROVIDER,
+        body: response,
+      },
+    );
+  if (response.status === "failed")
+    throw errorFromHttp(undefined, response.error ?? { message: "the response failed" }, headers, PROVIDER);
+  yield metadataEvent(requestId ?? response.id, response.model);
+  let refusal = "";
+  let toolCalls = 0;
+  for (const item of response.output) {
+    if (item.type === "reasoning") {
+      const texts = item.summary.length > 0 ? item.summary : (item.content ?? []);
+      yield {
+        type: "reasoning-delta",
+        text: texts.map((s) => s.text).join(SUMMARY_SEPARATOR),
+        providerMetadata: reasoningMetadata(item.id, item.encrypted_content),
+      };
+    } else if (item.type === "message") {
+      for (const part of item.content) {
+        if (part.type === "output_text") yield { type: "text-delta", text: part.text };
+        else if (part.type === "refusal") refusal += part.refusal;
+      }
+    } else if (item.type === "function_call") {
+      toolCalls++;
+      yield {
+        type: "tool-call",
+        call: toolCallPart(
+          item.call_id,
+          item.name,
+          item.arguments,
+          item.id ? { openai: { itemId: item.id } } : undefined,
+        ),
+      };
+    }
+  }
+  if (response.usage) yield { type: "usage", usage: responsesUsage(response.usage) };
+  yield {
+    type: "finish",
+    ...responsesFinishReason(response, toolCalls > 0, refusal !== ""),
+    ...(refusal ? { refusal } : {}),
+    raw: response,
+  };
+}

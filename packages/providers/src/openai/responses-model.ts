@@ -1,0 +1,106 @@
+import {
+  abortReason,
+  type CallOptions,
+  callSignal,
+  createModelStream,
+  type Model,
+  type ModelRequest,
+  type ModelResponse,
+  ResponseAccumulator,
+  type StreamEvent,
+} from "@keel/core";
+import type {
+  Response as OpenAIResponse,
+  ResponseCreateParamsNonStreaming,
+  ResponseCreateParamsStreaming,
+} from "openai/resources/responses/responses";
+import { type OpenAIChatSettings, openaiCapabilities } from "./chat-model.js";
+import { PROVIDER, toOpenAIError } from "./errors.js";
+import { ResponsesStreamMapper, responseEvents } from "./responses-events.js";
+import { toResponsesBody } from "./responses-request.js";
+import { lazyClient } from "./settings.js";
+import { assertEventStream, requestOptions } from "./transport.js";
+
+/** Settings for a Responses API model. */
+export interface OpenAIResponsesSettings extends OpenAIChatSettings {
+  /**
+   * Let OpenAI store responses (default false). Unstored, reasoning models return their
+   * reasoning encrypted and Keel sends it back with the conversation.
+   */
+  store?: boolean;
+}
+
+/**
+ * An OpenAI model served through the Responses API (`POST /responses`). Use it for reasoning
+ * models: their reasoning items (with encrypted content) come back as reasoning parts and are
+ * sent back on the next turn, so a tool loop keeps the model's chain of thought.
+ */
+export function openaiResponses(modelId: string, settings: OpenAIResponsesSettings = {}): Model {
+  const client = lazyClient(settings);
+  const capabilities = openaiCapabilities(modelId, settings.capabilities);
+  const bodyOptions = {
+    encryptedReasoning: capabilities.reasoning,
+    ...(settings.store !== undefined ? { store: settings.store } : {}),
+    ...(settings.systemMessageRole ? { systemMessageRole: settings.systemMessageRole } : {}),
+  };
+
+  async function* produce(request: ModelRequest, options: CallOptions | undefined, signal: AbortSignal) {
+    const body = toResponsesBody(modelId, request, {
+      stream: true,
+      ...bodyOptions,
+    }) as ResponseCreateParamsStreaming;
+    let mapper: ResponsesStreamMapper;
+    try {
+      const {
+        data: stream,
+        response,
+        request_id,
+      } = await client().responses.create(body, requestOptions(signal, options)).withResponse();
+      await assertEventStream(response);
+      mapper = new ResponsesStreamMapper(request_id ?? undefined, response.headers);
+      for await (const event of stream) {
+        yield* mapper.event(event);
+        // The answer is complete at its terminal event; whatever follows is not part of it.
+        if (mapper.done) break;
+      }
+    } catch (error) {
+      throw toOpenAIError(error, signal);
+    }
+    // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
+    if (signal.aborted) throw abortReason(signal);
+    mapper.end();
+  }
+
+  return {
+    provider: PROVIDER,
+    id: modelId,
+    capabilities,
+    async generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+      const body = toResponsesBody(modelId, request, {
+        stream: false,
+        ...bodyOptions,
+      }) as ResponseCreateParamsNonStreaming;
+      const acc = new ResponseAccumulator(PROVIDER, modelId);
+      const { signal, dispose } = callSignal(options);
+      try {
+        const { data, response, request_id } = await client()
+          .responses.create(body, requestOptions(signal, options))
+          .withResponse();
+        for (const event of responseEvents(data as OpenAIResponse, request_id ?? undefined, response.headers))
+          acc.add(event);
+        return acc.finish();
+      } catch (error) {
+        throw toOpenAIError(error, signal);
+      } finally {
+        dispose();
+      }
+    },
+    stream(request: ModelRequest, options?: CallOptions) {
+      return createModelStream((signal): AsyncIterable<StreamEvent> => produce(request, options, signal), {
+        provider: PROVIDER,
+        model: modelId,
+        ...(options ? { options } : {}),
+      });
+    },
+  };
+}

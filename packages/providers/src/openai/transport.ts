@@ -1,0 +1,38 @@
+import { type CallOptions, OutputParseError } from "@keel/core";
+import type { OpenAI } from "openai";
+import { errorFromHttp, errorInfoOf } from "../shared/error-from-http.js";
+import { preview } from "./chat-events.js";
+import { PROVIDER } from "./errors.js";
+
+/** Per-request options the SDK accepts. */
+export type RequestOptions = NonNullable<Parameters<OpenAI["chat"]["completions"]["create"]>[1]>;
+
+/** SDK request options for one call: the call's signal (abort and deadline cancel the HTTP request) and extra headers. */
+export function requestOptions(signal: AbortSignal, options: CallOptions | undefined): RequestOptions {
+  return options?.headers ? { signal, headers: options.headers } : { signal };
+}
+
+/**
+ * Checks that a streamed answer really is an event stream before reading it. A 200 with another
+ * content type (a proxy's HTML page, a JSON error) becomes a typed error and the body is released.
+ */
+export async function assertEventStream(response: Response): Promise<void> {
+  const type = response.headers.get("content-type");
+  if (type === null || type.includes("text/event-stream")) return;
+  const text = await response.text().catch(() => "");
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (json !== undefined && errorInfoOf(json).message !== undefined && (json as { error?: unknown }).error)
+    throw errorFromHttp(undefined, json, response.headers, PROVIDER);
+  throw new OutputParseError(
+    `OpenAI answered a stream request with ${type} instead of an event stream: ${preview(text)}`,
+    {
+      provider: PROVIDER,
+      status: response.status,
+    },
+  );
+}
