@@ -1,1 +1,10 @@
-export {};
+export type { ContextCut } from "./context-events.js";
+export { dropLeastRelevant } from "./drop-chunks.js";
+export { dropMiddle } from "./drop-middle.js";
+export { type FitContextOptions, fitContext } from "./fit-context.js";
+export { type ContextStrategy, FitState } from "./fit-state.js";
+export { type FitOptions, type FitReport, fitToBudget } from "./fit-to-budget.js";
+export type { MiddleOptions } from "./middle.js";
+export { type SummarizeOptions, summarizeMiddle } from "./summarize-middle.js";
+export { dedupeToolResults, shortenToolResults } from "./tool-results.js";
+export { type Turn, turnsOf } from "./turns.js";

@@ -1,1 +1,3 @@
-export {};
+export type { ModelInfo, ModelPricing } from "./model-info.js";
+export { ModelRegistry, modelRegistry } from "./model-registry.js";
+export { MODEL_DATA_VERSION, MODELS } from "./models.js";

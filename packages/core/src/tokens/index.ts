@@ -1,1 +1,16 @@
-export {};
+export { countTokensRemote, type RemoteCountOptions } from "./count-remote.js";
+export {
+  type CountableRequest,
+  countMessageTokens,
+  type MessageTokenCounter,
+  messageTokenCounter,
+} from "./message-tokens.js";
+export { type TokenProfile, tokenProfileFor } from "./token-profile.js";
+export {
+  countTokens,
+  countTokensSync,
+  getTokenizer,
+  loadedTokenizer,
+  type TokenEncoding,
+  type Tokenizer,
+} from "./tokenizer.js";

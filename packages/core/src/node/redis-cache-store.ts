@@ -1,0 +1,43 @@
+import type { Redis } from "ioredis";
+import type { CacheEntry, CacheStore } from "../cache/cache-store.js";
+import { escapeGlob, unlinkMatching } from "./redis-keys.js";
+
+export interface RedisStoreOptions {
+  /** A connected ioredis client; the store never closes it. */
+  client: Redis;
+  /** Prepended to every key, to share a Redis with other data (default "keel:"). */
+  prefix?: string;
+}
+
+/**
+ * Exact-match cache store on Redis, shared by every instance of a service. Entries are JSON
+ * strings under `<prefix>c:<key>` with a PX expiry, so Redis itself enforces the TTL.
+ */
+export class RedisCacheStore implements CacheStore {
+  readonly #client: Redis;
+  readonly #prefix: string;
+
+  constructor(options: RedisStoreOptions) {
+    this.#client = options.client;
+    this.#prefix = `${options.prefix ?? "keel:"}c:`;
+  }
+
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const text = await this.#client.get(this.#prefix + key);
+    return text === null ? undefined : (JSON.parse(text) as CacheEntry);
+  }
+
+  async set(key: string, entry: CacheEntry, ttlMs?: number): Promise<void> {
+    const text = JSON.stringify(entry);
+    if (ttlMs) await this.#client.set(this.#prefix + key, text, "PX", Math.max(1, Math.round(ttlMs)));
+    else await this.#client.set(this.#prefix + key, text);
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.#client.del(this.#prefix + key)) > 0;
+  }
+
+  async clear(prefix = ""): Promise<void> {
+    await unlinkMatching(this.#client, `${escapeGlob(this.#prefix + prefix)}*`);
+  }
+}
