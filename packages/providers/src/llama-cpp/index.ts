@@ -1,1 +1,15 @@
-export {};
+export type { LlamaCppChatWrapperOption } from "./chat-wrapper.js";
+export { defaultThreadCount } from "./default-threads.js";
+export {
+  type LlamaCppEmbeddingModel,
+  type LlamaCppEmbeddingSettings,
+  llamaCppEmbedding,
+} from "./llama-cpp-embedding.js";
+export {
+  type LlamaCppModel,
+  type LlamaCppModelInfo,
+  type LlamaCppSettings,
+  llamaCpp,
+} from "./llama-cpp-model.js";
+export type { LlamaLoadSettings } from "./loaded-model.js";
+export { toGbnfSchema } from "./to-gbnf-schema.js";
