@@ -5,7 +5,14 @@ import type { CallContext, Failover, FinishReason, ModelRequest, Usage } from ".
 /** The request settings recorded on `model.call.started` (the GenAI `gen_ai.request.*` attributes). */
 export type ModelCallParams = Pick<
   ModelRequest,
-  "temperature" | "topP" | "topK" | "frequencyPenalty" | "presencePenalty" | "seed" | "stop" | "maxOutputTokens"
+  | "temperature"
+  | "topP"
+  | "topK"
+  | "frequencyPenalty"
+  | "presencePenalty"
+  | "seed"
+  | "stop"
+  | "maxOutputTokens"
 > & {
   /** `json` when the request asked for structured output. */
   output?: "text" | "json";

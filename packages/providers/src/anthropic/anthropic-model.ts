@@ -16,6 +16,7 @@ import {
   type ModelStream,
   NetworkError,
   OutputParseError,
+  observeModel,
   type StreamEvent,
   type ToolCallPart,
 } from "@keel/core";
@@ -119,7 +120,7 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
     });
   }
 
-  return {
+  return observeModel({
     provider: PROVIDER,
     id: modelId,
     capabilities: {
@@ -131,7 +132,7 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
     },
     generate,
     stream,
-  };
+  });
 }
 
 function buildClient(settings: AnthropicSettings): Anthropic {

@@ -9,6 +9,7 @@ import {
   type ModelRequest,
   type ModelResponse,
   type ModelStream,
+  observeModel,
   ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
@@ -94,7 +95,7 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
     });
   }
 
-  return { provider: PROVIDER, id: modelId, capabilities, generate, stream };
+  return observeModel({ provider: PROVIDER, id: modelId, capabilities, generate, stream });
 }
 
 /**

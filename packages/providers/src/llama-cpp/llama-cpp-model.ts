@@ -9,6 +9,7 @@ import {
   type ModelRequest,
   type ModelResponse,
   type ModelStream,
+  observeModel,
   ProviderUnavailableError,
   type StreamEvent,
 } from "@keel/core";
@@ -131,12 +132,16 @@ export function llamaCpp(settings: LlamaCppSettings): LlamaCppModel {
     return createModelStream(produce, { provider: PROVIDER, model: id, ...(options ? { options } : {}) });
   }
 
-  return {
+  // Each call emits model.call.* events; extras below are not calls and stay unobserved.
+  const observed = observeModel({
     provider: PROVIDER,
     id,
     capabilities,
     generate: (request, options): Promise<ModelResponse> => stream(request, options).response,
     stream,
+  });
+  return {
+    ...observed,
     load: async () => (await runtime.get()).info,
     async tokenize(text, options) {
       const { model } = (await runtime.get()).loaded;

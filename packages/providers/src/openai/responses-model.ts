@@ -6,6 +6,7 @@ import {
   type Model,
   type ModelRequest,
   type ModelResponse,
+  observeModel,
   ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
@@ -71,7 +72,7 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
     mapper.end();
   }
 
-  return {
+  return observeModel({
     provider: PROVIDER,
     id: modelId,
     capabilities,
@@ -102,5 +103,5 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
         ...(options ? { options } : {}),
       });
     },
-  };
+  });
 }
