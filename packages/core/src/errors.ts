@@ -22,6 +22,8 @@ export type KeelErrorCode =
   | "provider-unavailable"
   | "budget-exceeded"
   | "circuit-open"
+  | "flow-definition"
+  | "flow-failed"
   | "unknown";
 
 export interface KeelErrorOptions {

@@ -1,1 +1,2 @@
-export {};
+export { FileCheckpointStore, type FileCheckpointStoreOptions } from "./file-checkpoint-store.js";
+export { SqliteCheckpointStore, type SqliteCheckpointStoreOptions } from "./sqlite-checkpoint-store.js";

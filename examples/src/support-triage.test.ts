@@ -1,0 +1,180 @@
+import { MemoryCheckpointStore, toMermaid } from "@keel/core";
+import { openai } from "@keel/providers/openai";
+import { startTestServer, type TestServer } from "@keel/providers/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildTriageFlow, type TriageModels, type TriageServices, triageTicket } from "./support-triage.js";
+
+let server: TestServer;
+let models: TriageModels;
+let sent: Array<{ ticketId: string; body: string }>;
+let escalated: Array<{ ticketId: string; reason: string }>;
+
+const services: TriageServices = {
+  searchArticles: async (category) =>
+    category === "billing"
+      ? ["Invoices: download them under Settings > Billing.", "Plans can be changed at any time."]
+      : ["VPN: reinstall the client if it cannot connect."],
+  customerHistory: async (customer) => [`${customer} upgraded to Pro last month.`],
+  sendReply: async (ticketId, body) => {
+    sent.push({ ticketId, body });
+    return `msg-${sent.length}`;
+  },
+  escalate: async (ticketId, reason) => {
+    escalated.push({ ticketId, reason });
+    return `esc-${escalated.length}`;
+  },
+};
+
+const ticket = { id: "T-1", customer: "ada@example.com", text: "Where can I download my invoice for March?" };
+const classification = (urgency = "normal", category = "billing") =>
+  ({ text: JSON.stringify({ category, urgency, summary: "invoice download" }) }) as const;
+const review = (pass: boolean, feedback = "") => ({ text: JSON.stringify({ pass, feedback }) });
+/** The user turn of the n-th request the wire server received. */
+const userTurn = (n: number): string =>
+  server.requests[n]!.body.messages.filter((m: { role: string }) => m.role === "user").at(-1).content;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const connect = { baseURL: server.openaiBaseURL, apiKey: "test" };
+  models = {
+    classifier: openai("gpt-4o-mini", connect),
+    writer: openai("gpt-4o", connect),
+    reviewer: openai("gpt-4o-mini", connect),
+  };
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(() => {
+  server.reset();
+  sent = [];
+  escalated = [];
+});
+afterEach(async () => {
+  await server.waitForIdle();
+});
+
+describe("support triage through the OpenAI wire protocol", () => {
+  it("classifies, retrieves, drafts, redrafts after review feedback, and responds once", async () => {
+    server.enqueue(
+      classification(),
+      { text: "Hi Ada, thanks for reaching out." },
+      review(false, "Answer the question: say where the invoice is."),
+      { text: "Hi Ada! Download your March invoice under Settings > Billing." },
+      review(true),
+    );
+    const result = await triageTicket(ticket, models, services, { runId: "t1" });
+
+    expect(result.state).toBe("respond");
+    expect(result.path).toEqual([
+      "classify",
+      "retrieve",
+      "fit",
+      "draft",
+      "check",
+      "draft",
+      "check",
+      "respond",
+    ]);
+    expect(sent).toEqual([
+      { ticketId: "T-1", body: "Hi Ada! Download your March invoice under Settings > Billing." },
+    ]);
+    expect(result.context).toMatchObject({ outcome: "responded", classification: { category: "billing" } });
+
+    const [classify, firstDraft] = server.requests;
+    expect(classify!.body.response_format).toMatchObject({
+      type: "json_schema",
+      json_schema: {
+        name: "ticket_classification",
+        strict: true,
+        schema: { required: ["category", "urgency", "summary"] },
+      },
+    });
+    expect(firstDraft!.body.model).toBe("gpt-4o");
+    expect(userTurn(1)).toContain("Invoices: download them under Settings > Billing.");
+    expect(userTurn(1)).toContain("upgraded to Pro");
+    expect(server.requests[2]!.body.response_format.json_schema.name).toBe("draft_review");
+    expect(userTurn(3)).toContain("A reviewer rejected your previous draft: Answer the question");
+    expect(server.requests).toHaveLength(5);
+  });
+
+  it("escalates a critical ticket without drafting", async () => {
+    server.enqueue(classification("critical", "technical"));
+    const result = await triageTicket(ticket, models, services);
+    expect(result).toMatchObject({ state: "escalate", path: ["classify", "escalate"] });
+    expect(escalated).toEqual([{ ticketId: "T-1", reason: "critical ticket: invoice download" }]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("escalates when drafts keep failing review, after the allowed redrafts", async () => {
+    server.enqueue(classification("normal", "technical"));
+    server.setDefault((req) =>
+      req.body.response_format ? review(false, "Too vague.") : { text: "Please try again later." },
+    );
+    const result = await triageTicket(ticket, models, services, { options: { maxRedrafts: 1 } });
+    expect(result.state).toBe("escalate");
+    expect(result.path.filter((s) => s === "draft")).toHaveLength(2);
+    expect(escalated).toEqual([{ ticketId: "T-1", reason: "draft kept failing review: Too vague." }]);
+    expect(userTurn(3)).toContain("A reviewer rejected your previous draft: Too vague.");
+    expect(sent).toEqual([]);
+  });
+
+  it("rejects refund promises outside billing without asking the reviewer", async () => {
+    server.enqueue(
+      classification("normal", "technical"),
+      { text: "Sorry! We will refund your month." },
+      {
+        text: "Reinstall the VPN client to reconnect.",
+      },
+    );
+    server.setDefault(review(true));
+    const result = await triageTicket(ticket, models, services);
+    expect(result.state).toBe("respond");
+    expect(sent[0]?.body).toBe("Reinstall the VPN client to reconnect.");
+    // classify, draft, (rule rejects without a call), draft, review
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("retries a failing model call and escalates when the provider stays down", async () => {
+    server.enqueue(
+      { fault: "server-error" },
+      classification(),
+      { text: "Invoices are under Settings > Billing." },
+      review(true),
+    );
+    const ok = await triageTicket(ticket, models, services, { options: { retry: { baseDelayMs: 1 } } });
+    expect(ok.state).toBe("respond");
+    expect(server.requests.slice(0, 2).map((r) => r.body.model)).toEqual(["gpt-4o-mini", "gpt-4o-mini"]);
+
+    server.reset();
+    server.setDefault({ fault: "unavailable" });
+    const down = await triageTicket(ticket, models, services, { options: { retry: { baseDelayMs: 1 } } });
+    expect(down.state).toBe("escalate");
+    expect(down.context.escalation).toMatch(/^step classify@1 failed: /);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("resumes a run from its checkpoint without sending the reply twice", async () => {
+    const store = new MemoryCheckpointStore();
+    server.enqueue(classification(), { text: "Invoices are under Settings > Billing." }, review(true));
+    const first = await triageTicket(ticket, models, services, { store, runId: "resume-me" });
+    // Pretend the process died after the reply was sent but before the last checkpoint.
+    const checkpoint = (await store.load("resume-me"))!;
+    await store.save({
+      ...checkpoint,
+      status: "running",
+      step: checkpoint.step - 1,
+      path: checkpoint.path.slice(0, -1),
+    });
+    const again = await buildTriageFlow(models, services).resume("resume-me", { store });
+    expect(again.context).toEqual(first.context);
+    expect(sent).toHaveLength(1);
+  });
+
+  it("exports its graph as Mermaid", () => {
+    const mermaid = toMermaid(buildTriageFlow(models, services));
+    expect(mermaid).toContain("classify --> escalate : critical");
+    expect(mermaid).toContain("check --> draft : fail (at most 2x)");
+    expect(mermaid).toContain("note right of retrieve : parallel articles, history");
+  });
+});

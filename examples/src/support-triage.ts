@@ -1,0 +1,206 @@
+/**
+ * Support-ticket triage as a Keel flow. A deterministic state machine runs the workflow and
+ * models are called only where reasoning is needed:
+ *
+ *   classify ─┬─ critical ──────────────────────────────────────────────┐
+ *             └─ retrieve (knowledge base ∥ customer history) → fit      │
+ *                  → draft → check ─┬─ pass → respond                     ├→ escalate
+ *                                   ├─ fail → draft (at most N times)     │
+ *                                   └─ still failing ────────────────────┘
+ *
+ * Failing model steps are retried by middleware, then fall back to escalation; sending the answer
+ * and opening an escalation are side effects guarded by `io.once`, so a resumed run never sends
+ * twice.
+ */
+import {
+  type CheckpointStore,
+  defineFlow,
+  type FlowRunOptions,
+  type Model,
+  type RetryOptions,
+  retry,
+  type StepIO,
+} from "@keel/core";
+import { z } from "zod";
+
+/** What a ticket is about. */
+export const Category = z.enum(["billing", "technical", "account", "other"]);
+export type Category = z.infer<typeof Category>;
+
+const Classification = z.object({
+  category: Category,
+  urgency: z.enum(["low", "normal", "critical"]),
+  summary: z.string(),
+});
+
+const Review = z.object({
+  pass: z.boolean().describe("true when the draft may be sent to the customer as is"),
+  feedback: z.string().describe("what to fix; empty when it passes"),
+});
+
+/** Everything the flow knows about a ticket; checkpointed after every step. */
+export const TriageContext = z.object({
+  ticket: z.object({ id: z.string(), customer: z.string(), text: z.string() }),
+  classification: Classification.optional(),
+  articles: z.string().optional(),
+  history: z.array(z.string()).optional(),
+  draft: z.string().optional(),
+  feedback: z.string().optional(),
+  outcome: z.enum(["responded", "escalated"]).optional(),
+  escalation: z.string().optional(),
+});
+export type TriageContext = z.infer<typeof TriageContext>;
+
+/** The three jobs that need a model. */
+export interface TriageModels {
+  classifier: Model;
+  writer: Model;
+  reviewer: Model;
+}
+
+/** The app's side of the flow: where knowledge comes from and where answers go. */
+export interface TriageServices {
+  /** Help-center articles relevant to a ticket. */
+  searchArticles(category: Category, text: string): Promise<string[]>;
+  /** Recent interactions with the customer. */
+  customerHistory(customer: string): Promise<string[]>;
+  /** Sends the answer; returns a message id. */
+  sendReply(ticketId: string, body: string): Promise<string>;
+  /** Hands the ticket to a human; returns an escalation id. */
+  escalate(ticketId: string, reason: string): Promise<string>;
+}
+
+/** Tuning knobs, with defaults suited to a help desk. */
+export interface TriageOptions {
+  /** Drafts sent back by the review before the ticket is escalated. Default 2. */
+  maxRedrafts?: number;
+  /** Token budget for the articles given to the writer. Default 1500. */
+  articleTokens?: number;
+  /** Retry policy for each model call. Default: 3 attempts. */
+  retry?: RetryOptions;
+}
+
+/** Builds the triage flow around the given models and services. */
+export function buildTriageFlow(models: TriageModels, services: TriageServices, options: TriageOptions = {}) {
+  const modelPolicy = { middleware: [retry({ maxAttempts: 3, ...options.retry })], timeoutMs: 60_000 };
+  return defineFlow({
+    id: "support-triage",
+    context: TriageContext,
+    initial: "classify",
+    states: {
+      classify: {
+        ...modelPolicy,
+        description: "label category and urgency",
+        run: async (ctx, io) => {
+          const { object } = await io.generateObject(models.classifier, {
+            schema: Classification,
+            name: "ticket_classification",
+            system:
+              "Classify the support ticket. Urgency is critical for outages, security or legal threats.",
+            prompt: ctx.ticket.text,
+          });
+          return { classification: object };
+        },
+        next: [
+          { to: "escalate", when: (ctx) => ctx.classification?.urgency === "critical", label: "critical" },
+          { to: "retrieve" },
+        ],
+        fallback: "escalate",
+      },
+      retrieve: {
+        retry: { attempts: 2, delayMs: 50 },
+        branches: {
+          articles: (ctx) => services.searchArticles(ctx.classification!.category, ctx.ticket.text),
+          history: (ctx) => services.customerHistory(ctx.ticket.customer),
+        },
+        join: (_, results) => ({
+          articles: (results.articles as string[]).join("\n\n"),
+          history: results.history as string[],
+        }),
+        next: "fit",
+      },
+      fit: { truncate: { field: "articles", maxTokens: options.articleTokens ?? 1500 }, next: "draft" },
+      draft: {
+        ...modelPolicy,
+        run: async (ctx, io) => ({ draft: await writeDraft(models.writer, ctx, io) }),
+        next: "check",
+        fallback: "escalate",
+      },
+      check: {
+        ...modelPolicy,
+        description: "review before the customer sees it",
+        check: async (ctx, io) => {
+          const promised = /\b(refund(ed)?|compensat\w*)\b/i.test(ctx.draft ?? "");
+          if (promised && ctx.classification?.category !== "billing")
+            return {
+              pass: false,
+              feedback: "Do not promise refunds or compensation outside billing tickets.",
+            };
+          const { object } = await io.generateObject(models.reviewer, {
+            schema: Review,
+            name: "draft_review",
+            system:
+              "You review support replies. Pass a reply only if it answers the ticket, is polite, and uses only facts from the articles.",
+            prompt: `Ticket:\n${ctx.ticket.text}\n\nArticles:\n${ctx.articles ?? ""}\n\nReply:\n${ctx.draft ?? ""}`,
+          });
+          return object;
+        },
+        onPass: "respond",
+        onFail: "draft",
+        onEscalate: "escalate",
+        maxRetries: options.maxRedrafts ?? 2,
+        record: (_, verdict) => ({ feedback: verdict.pass ? undefined : verdict.feedback }),
+      },
+      respond: {
+        terminal: true,
+        run: async (ctx, io) => {
+          await io.once("send-reply", () => services.sendReply(ctx.ticket.id, ctx.draft!));
+          return { outcome: "responded" as const };
+        },
+      },
+      escalate: {
+        terminal: true,
+        run: async (ctx, io) => {
+          const reason = escalationReason(ctx, io);
+          await io.once("escalate", () => services.escalate(ctx.ticket.id, reason));
+          return { outcome: "escalated" as const, escalation: reason };
+        },
+      },
+    },
+  });
+}
+
+/** Runs one ticket through triage; pass a durable `store` to be able to resume it after a crash. */
+export function triageTicket(
+  ticket: TriageContext["ticket"],
+  models: TriageModels,
+  services: TriageServices,
+  run: FlowRunOptions & { store?: CheckpointStore; options?: TriageOptions } = {},
+) {
+  const { options, ...runOptions } = run;
+  return buildTriageFlow(models, services, options).run({ ticket }, runOptions);
+}
+
+async function writeDraft(writer: Model, ctx: TriageContext, io: StepIO): Promise<string> {
+  const lines = [
+    `Ticket from ${ctx.ticket.customer} (${ctx.classification?.category}): ${ctx.ticket.text}`,
+    `Help-center articles:\n${ctx.articles || "(none found)"}`,
+    `Recent history:\n${ctx.history?.join("\n") || "(none)"}`,
+  ];
+  if (ctx.feedback)
+    lines.push(`A reviewer rejected your previous draft: ${ctx.feedback}\nPrevious draft:\n${ctx.draft}`);
+  const response = await io.generate(writer, {
+    messages: [
+      { role: "system", content: "Write a short, friendly support reply using only the articles given." },
+      { role: "user", content: lines.join("\n\n") },
+    ],
+    maxOutputTokens: 600,
+  });
+  return response.text.trim();
+}
+
+function escalationReason(ctx: TriageContext, io: StepIO): string {
+  if (io.fallbackError) return `step ${io.fallbackError.stepId} failed: ${io.fallbackError.message}`;
+  if (ctx.classification?.urgency === "critical") return `critical ticket: ${ctx.classification.summary}`;
+  return `draft kept failing review: ${ctx.feedback ?? "no feedback"}`;
+}

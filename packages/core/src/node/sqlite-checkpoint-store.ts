@@ -1,0 +1,115 @@
+import type BetterSqlite3 from "better-sqlite3";
+import { InvalidRequestError } from "../errors.js";
+import type { CheckpointStore, EffectRecord, FlowCheckpoint, RunFilter } from "../flows/checkpoint-store.js";
+
+/** Options of `SqliteCheckpointStore`. */
+export interface SqliteCheckpointStoreOptions {
+  /** A file path (opened with better-sqlite3, WAL mode) or an open better-sqlite3 database. */
+  database: string | BetterSqlite3.Database;
+  /** Prefix of the two tables created. Default `keel_flow_`. */
+  tablePrefix?: string;
+}
+
+/**
+ * Keeps checkpoints and effect records in SQLite (better-sqlite3, loaded on first use). Each
+ * call is one committed transaction, so a crash loses nothing that was acknowledged.
+ */
+export class SqliteCheckpointStore implements CheckpointStore {
+  readonly #options: SqliteCheckpointStoreOptions;
+  readonly #prefix: string;
+  #db: Promise<BetterSqlite3.Database> | undefined;
+  #ownsDb = false;
+
+  constructor(options: SqliteCheckpointStoreOptions) {
+    this.#options = options;
+    this.#prefix = options.tablePrefix ?? "keel_flow_";
+    if (!/^\w*$/.test(this.#prefix))
+      throw new InvalidRequestError(`tablePrefix "${this.#prefix}" may contain only letters, digits and _`);
+  }
+
+  async save(checkpoint: FlowCheckpoint): Promise<void> {
+    const db = await this.#open();
+    db.prepare(
+      `INSERT INTO ${this.#prefix}checkpoints (run_id, flow_id, status, data, updated_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id) DO UPDATE SET flow_id = excluded.flow_id, status = excluded.status,
+         data = excluded.data, updated_at = excluded.updated_at`,
+    ).run(
+      checkpoint.runId,
+      checkpoint.flowId,
+      checkpoint.status,
+      JSON.stringify(checkpoint),
+      checkpoint.updatedAt,
+    );
+  }
+
+  async load(runId: string): Promise<FlowCheckpoint | undefined> {
+    const db = await this.#open();
+    const row = db.prepare(`SELECT data FROM ${this.#prefix}checkpoints WHERE run_id = ?`).get(runId) as
+      | { data: string }
+      | undefined;
+    return row ? (JSON.parse(row.data) as FlowCheckpoint) : undefined;
+  }
+
+  async loadEffect(runId: string, key: string): Promise<EffectRecord | undefined> {
+    const db = await this.#open();
+    const row = db
+      .prepare(`SELECT value FROM ${this.#prefix}effects WHERE run_id = ? AND key = ?`)
+      .get(runId, key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as EffectRecord) : undefined;
+  }
+
+  async saveEffect(runId: string, key: string, value: unknown): Promise<void> {
+    const db = await this.#open();
+    db.prepare(
+      `INSERT INTO ${this.#prefix}effects (run_id, key, value) VALUES (?, ?, ?)
+       ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`,
+    ).run(runId, key, JSON.stringify({ value }));
+  }
+
+  async delete(runId: string): Promise<void> {
+    const db = await this.#open();
+    db.transaction(() => {
+      db.prepare(`DELETE FROM ${this.#prefix}checkpoints WHERE run_id = ?`).run(runId);
+      db.prepare(`DELETE FROM ${this.#prefix}effects WHERE run_id = ?`).run(runId);
+    })();
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<string[]> {
+    const db = await this.#open();
+    const rows = db
+      .prepare(
+        `SELECT run_id FROM ${this.#prefix}checkpoints
+         WHERE (@flowId IS NULL OR flow_id = @flowId) AND (@status IS NULL OR status = @status) ORDER BY run_id`,
+      )
+      .all({ flowId: filter.flowId ?? null, status: filter.status ?? null }) as Array<{ run_id: string }>;
+    return rows.map((r) => r.run_id);
+  }
+
+  /** Closes the database if this store opened it. */
+  async close(): Promise<void> {
+    if (this.#db && this.#ownsDb) (await this.#db).close();
+    this.#db = undefined;
+  }
+
+  #open(): Promise<BetterSqlite3.Database> {
+    this.#db ??= (async () => {
+      let db = this.#options.database;
+      if (typeof db === "string") {
+        // Loaded here so that `@keel/core/node` works without the optional better-sqlite3.
+        const { default: Database } = await import("better-sqlite3");
+        db = new Database(db);
+        db.pragma("journal_mode = WAL");
+        this.#ownsDb = true;
+      }
+      db.exec(
+        `CREATE TABLE IF NOT EXISTS ${this.#prefix}checkpoints (
+           run_id TEXT PRIMARY KEY, flow_id TEXT NOT NULL, status TEXT NOT NULL,
+           data TEXT NOT NULL, updated_at INTEGER NOT NULL);
+         CREATE TABLE IF NOT EXISTS ${this.#prefix}effects (
+           run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));`,
+      );
+      return db;
+    })();
+    return this.#db;
+  }
+}
