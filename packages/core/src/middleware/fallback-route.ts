@@ -29,13 +29,15 @@ const SWITCH_CODES: ReadonlySet<KeelErrorCode> = new Set([
  * The default fallback policy. Context-length-exceeded moves only to a model whose known context
  * window is larger than the failed one's; availability errors (rate-limited, quota-exhausted,
  * overloaded, provider-unavailable, network, timeout, circuit-open) move to any model; an error
- * of unknown kind moves when it is marked retryable; anything else (content-filtered,
- * invalid-request, authentication, permission, output-parse, aborted, budget-exceeded) would fail
- * the same way elsewhere and is rethrown.
+ * of unknown kind moves when it is marked retryable, and so does an output-parse error marked
+ * retryable (adapters mark a body broken on the way that way: truncated JSON, a malformed SSE
+ * line, a proxy's HTML page); anything else (content-filtered, invalid-request, authentication,
+ * permission, an output-parse error in the model's answer itself, aborted, budget-exceeded) would
+ * fail the same way elsewhere and is rethrown.
  */
 export const defaultShouldFallback: FallbackPolicy = (error, from, to) => {
   if (error.code === "context-length-exceeded") return windowOf(to) > windowOf(from);
-  if (error.code === "unknown") return error.retryable;
+  if (error.code === "unknown" || error.code === "output-parse") return error.retryable;
   return SWITCH_CODES.has(error.code);
 };
 

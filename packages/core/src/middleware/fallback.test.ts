@@ -67,7 +67,13 @@ describe("fallback routing by error class", () => {
     ["invalid-request", new InvalidRequestError("bad"), false],
     ["authentication", new AuthenticationError("401"), false],
     ["permission", new PermissionError("403"), false],
-    ["output-parse", new OutputParseError("bad json"), false],
+    ["output-parse (the model's answer)", new OutputParseError("bad json"), false],
+    // A body broken on the way (truncated, malformed SSE, a proxy's HTML page) says nothing about another endpoint.
+    [
+      "output-parse marked retryable (a broken wire body)",
+      new OutputParseError("cut", { retryable: true }),
+      true,
+    ],
     ["aborted", new AbortedError("stop"), false],
   ])("%s → falls back: %s", async (_code, error, moves) => {
     const primary = model("primary", [error], "openai");
