@@ -12,6 +12,8 @@ export function toKeelError(error: unknown, provider?: string): KeelError {
   const code = e?.code ?? e?.cause?.code;
   if (
     (e?.name === "TypeError" && /fetch failed|network|terminated|socket/i.test(message)) ||
+    // workerd (Cloudflare Workers) reports a refused, reset or dropped connection as a plain Error.
+    (e?.name === "Error" && message === "Network connection lost.") ||
     (typeof code === "string" &&
       /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|UND_ERR_SOCKET|ENOTFOUND|EAI_AGAIN)$/.test(code))
   ) {

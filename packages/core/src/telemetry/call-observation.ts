@@ -26,12 +26,16 @@ const PARAM_KEYS = [
 ] as const satisfies ReadonlyArray<keyof ModelRequest>;
 
 // Call ids: a random per-process prefix and a counter; unique across processes, and cheaper
-// than a UUID per call.
-const ID_PREFIX = Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) =>
-  b.toString(16).padStart(2, "0"),
-).join("");
+// than a UUID per call. The prefix is drawn on first use: Workers runtimes forbid random values
+// at module load (global scope).
+let idPrefix: string | undefined;
 let lastCall = 0;
-const nextCallId = () => `${ID_PREFIX}-${(++lastCall).toString(36)}`;
+const nextCallId = () => {
+  idPrefix ??= Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+  return `${idPrefix}-${(++lastCall).toString(36)}`;
+};
 
 /** The call's context, with the request's tenant added when the context has none. */
 function contextOf(request: ModelRequest, options: CallOptions | undefined): CallContext | undefined {

@@ -1,5 +1,5 @@
-import { DDSketch } from "@datadog/sketches-js";
 import { InvalidRequestError } from "../errors.js";
+import { QuantileSketch } from "./quantile-sketch.js";
 import { WindowRing } from "./window-ring.js";
 
 export interface WindowOptions {
@@ -47,14 +47,14 @@ export const SKETCH_ACCURACY = 0.01;
  */
 export class WindowedHistogram {
   readonly windowMs: number;
-  readonly #ring: WindowRing<DDSketch>;
+  readonly #ring: WindowRing<QuantileSketch>;
 
   constructor(options: WindowOptions) {
     this.windowMs = options.windowMs;
     this.#ring = new WindowRing({
       ...ringGeometry(options),
       ...(options.now ? { now: options.now } : {}),
-      create: () => new DDSketch({ relativeAccuracy: SKETCH_ACCURACY }),
+      create: () => new QuantileSketch(SKETCH_ACCURACY),
     });
   }
 
@@ -66,13 +66,13 @@ export class WindowedHistogram {
 
   /** The values of the span of `spanMs` (default: the window) ending `offsetMs` ago. */
   summary(spanMs = this.windowMs, offsetMs = 0): HistogramSummary {
-    const merged = new DDSketch({ relativeAccuracy: SKETCH_ACCURACY });
+    const merged = new QuantileSketch(SKETCH_ACCURACY);
     for (const sketch of this.#ring.collect(spanMs, offsetMs)) if (sketch.count > 0) merged.merge(sketch);
     const empty = merged.count === 0;
     const quantile = (q: number) => {
       if (!(q >= 0 && q <= 1))
         throw new InvalidRequestError(`histogram: quantile must be in [0, 1], got ${q}`);
-      return empty ? undefined : merged.getValueAtQuantile(q);
+      return merged.quantile(q);
     };
     return {
       count: merged.count,

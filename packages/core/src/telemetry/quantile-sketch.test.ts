@@ -1,0 +1,66 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { QuantileSketch } from "./quantile-sketch.js";
+
+const ACCURACY = 0.01;
+
+/** The exact value the sketch approximates: the one at rank ⌊q·(n−1)⌋ of the sorted values. */
+function exact(sorted: number[], q: number): number {
+  return sorted[Math.floor(q * (sorted.length - 1))]!;
+}
+
+function within(got: number | undefined, want: number): boolean {
+  return got !== undefined && Math.abs(got - want) <= ACCURACY * Math.abs(want);
+}
+
+const value = fc.oneof(
+  fc.double({ min: -1e9, max: 1e9, noNaN: true }),
+  fc.integer({ min: -1000, max: 100_000 }),
+  fc.constant(0),
+);
+
+describe("QuantileSketch", () => {
+  it("answers every quantile within its relative accuracy, negatives and zeros included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(value, { minLength: 1, maxLength: 300 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (values, q) => {
+          const sketch = new QuantileSketch(ACCURACY);
+          for (const v of values) sketch.accept(v);
+          const sorted = [...values].sort((a, b) => a - b);
+          expect(within(sketch.quantile(q), exact(sorted, q))).toBe(true);
+          expect(sketch.quantile(0)).toBe(sorted[0]);
+          expect(sketch.quantile(1)).toBe(sorted.at(-1));
+          expect(sketch.count).toBe(values.length);
+        },
+      ),
+    );
+  });
+
+  it("merges into the sketch of all the values", () => {
+    fc.assert(
+      fc.property(fc.array(value), fc.array(value), fc.double({ min: 0, max: 1, noNaN: true }), (a, b, q) => {
+        const left = new QuantileSketch(ACCURACY);
+        const right = new QuantileSketch(ACCURACY);
+        const both = new QuantileSketch(ACCURACY);
+        for (const v of a) left.accept(v);
+        for (const v of b) right.accept(v);
+        for (const v of [...a, ...b]) both.accept(v);
+        left.merge(right);
+        expect(left.count).toBe(both.count);
+        expect(left.sum).toBeCloseTo(both.sum, 3);
+        expect(left.quantile(q)).toBe(both.quantile(q));
+      }),
+    );
+  });
+
+  it("is empty until a value arrives and refuses what it cannot hold", () => {
+    const sketch = new QuantileSketch(ACCURACY);
+    expect(sketch.quantile(0.5)).toBeUndefined();
+    expect(() => sketch.accept(Number.POSITIVE_INFINITY)).toThrow(/cannot record Infinity/);
+    expect(() => sketch.quantile(-0.1)).toThrow(/quantile must be in/);
+    expect(() => new QuantileSketch(1)).toThrow(/relativeAccuracy must be in/);
+    expect(() => sketch.merge(new QuantileSketch(0.02))).toThrow(/cannot merge/);
+  });
+});
