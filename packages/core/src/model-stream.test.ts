@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AbortedError, OverloadedError, TimeoutError } from "./errors.js";
+import { createModelStream } from "./model-stream.js";
 import { scriptedModel } from "./testing/index.js";
 
 const req = { messages: [{ role: "user" as const, content: "hi" }] };
@@ -73,6 +74,50 @@ describe("createModelStream", () => {
     const s = model.stream(req);
     for await (const e of s) if (e.type === "text-delta") break;
     await expect(s.response).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("closes a producer that yields `error` before handing the error out", async () => {
+    const err = new OverloadedError("busy");
+    let closed = false;
+    const s = createModelStream(
+      async function* () {
+        try {
+          yield { type: "text-delta", text: "a" };
+          yield { type: "error", error: err };
+          yield { type: "text-delta", text: "never" };
+        } finally {
+          closed = true;
+        }
+      },
+      { provider: "p", model: "m" },
+    );
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of s) {
+          seen.push(e.type);
+          if (e.type === "error") expect(closed).toBe(true);
+        }
+      })(),
+    ).rejects.toBe(err);
+    expect(seen).toEqual(["text-delta", "error"]);
+    await expect(s.response).rejects.toBe(err);
+  });
+
+  it("closing the iterator before reading settles response and never starts the producer", async () => {
+    let started = false;
+    const s = createModelStream(
+      async function* () {
+        started = true;
+        yield { type: "text-delta", text: "a" };
+      },
+      { provider: "p", model: "m" },
+    );
+    const iterator = s[Symbol.asyncIterator]();
+    await iterator.return?.();
+    await expect(s.response).rejects.toBeInstanceOf(AbortedError);
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+    expect(started).toBe(false);
   });
 
   it("can be iterated only once", () => {

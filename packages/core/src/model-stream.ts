@@ -1,4 +1,4 @@
-import { abortReason, callSignal } from "./abort.js";
+import { abortReason, linkCallOptions } from "./abort.js";
 import { AbortedError, type KeelError } from "./errors.js";
 import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "./model.js";
 import { ResponseAccumulator } from "./response-accumulator.js";
@@ -29,36 +29,89 @@ export function createModelStream(
   response.catch(() => {});
   let started = false;
 
-  async function* run(): AsyncGenerator<StreamEvent> {
-    const { signal, dispose } = callSignal(init.options);
-    const consumer = new AbortController();
-    const linked = AbortSignal.any([signal, consumer.signal]);
+  /**
+   * The stream's one iterator, written by hand rather than as an async generator around the
+   * producer: each event costs one `then` and reuses the producer's result object, which matters
+   * because every middleware layer adds one of these to every event of every stream.
+   */
+  function run(): AsyncIterableIterator<StreamEvent> {
+    // One controller for caller abort, deadline and a consumer that stops early.
+    const controller = new AbortController();
+    const dispose = linkCallOptions(controller, init.options);
+    const signal = controller.signal;
     const acc = new ResponseAccumulator(init.provider, init.model);
-    let done = false;
-    try {
-      for await (const event of produce(linked)) {
-        if (event.type === "error") throw event.error;
-        acc.add(event);
-        yield event;
-      }
-      done = true;
-      const final = acc.finish();
-      settle.resolve(init.finalize ? init.finalize(final) : final);
-    } catch (thrown) {
-      done = true;
-      const error = linked.aborted ? abortReason(linked) : toKeelError(thrown, init.provider);
-      settle.reject(error);
-      yield { type: "error", error };
-      throw error;
-    } finally {
-      if (!done) {
-        // The consumer stopped early: cancel the request and settle `response`.
-        const reason = new AbortedError("the stream was closed before it ended");
-        consumer.abort(reason);
-        settle.reject(reason);
-      }
+    let source: AsyncIterator<StreamEvent> | undefined;
+    let state: "open" | "failing" | "closed" = "open";
+    let failure: KeelError | undefined;
+
+    const done = (): IteratorResult<StreamEvent> => ({ value: undefined, done: true });
+    /** The producer failed: settle, then hand out the `error` event (the next read throws it). */
+    const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
+      if (state !== "open") return done();
+      const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, init.provider);
+      state = "failing";
+      failure = error;
       dispose();
-    }
+      settle.reject(error);
+      return { value: { type: "error", error }, done: false };
+    };
+    const onStep = (
+      step: IteratorResult<StreamEvent>,
+    ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+      if (state !== "open") return done();
+      if (step.done) {
+        state = "closed";
+        dispose();
+        const final = acc.finish();
+        settle.resolve(init.finalize ? init.finalize(final) : final);
+        return step;
+      }
+      const event = step.value;
+      if (event.type === "error") {
+        // A producer that yields `error` is closed (its cleanup runs) before the error is handed out.
+        const closing = source?.return?.();
+        return closing
+          ? closing.then(
+              () => fail(event.error),
+              () => fail(event.error),
+            )
+          : fail(event.error);
+      }
+      acc.add(event);
+      return step;
+    };
+
+    return {
+      next() {
+        if (state === "failing") {
+          state = "closed";
+          return Promise.reject(failure);
+        }
+        if (state === "closed") return Promise.resolve(done());
+        try {
+          source ??= produce(signal)[Symbol.asyncIterator]();
+          return source.next().then(onStep, fail);
+        } catch (thrown) {
+          return Promise.resolve(fail(thrown));
+        }
+      },
+      async return() {
+        const wasOpen = state === "open";
+        state = "closed";
+        if (wasOpen) {
+          // The consumer stopped early: cancel the request and settle `response`.
+          const reason = new AbortedError("the stream was closed before it ended");
+          controller.abort(reason);
+          dispose();
+          settle.reject(reason);
+          await source?.return?.();
+        }
+        return done();
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
   }
 
   const stream: ModelStream = {

@@ -7,7 +7,6 @@ import { createModelStream } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
 import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
-import { Handoff } from "./handoff.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
 import { delayedBy, forwardedResponse } from "./queue-timings.js";
 
@@ -54,9 +53,10 @@ const RETRY_AFTER_JITTER = 0.1;
  * `retryAfterMs`, within attempt and time budgets. Streams are retried only until their first
  * content event reaches the caller. After giving up it throws the last error unchanged.
  *
- * The loop is p-retry's. p-retry computes its own delays and has no per-error delay, so its
- * delay is set to zero and this middleware does its wait (jittered backoff or retry-after) in
- * `onFailedAttempt`, where it also decides to stop by rethrowing the error.
+ * For `generate` the loop is p-retry's. p-retry computes its own delays and has no per-error
+ * delay, so its delay is set to zero and this middleware does its wait (jittered backoff or
+ * retry-after) in `onFailedAttempt`, where it also decides to stop by rethrowing the error.
+ * Streams pull each attempt's events straight through a loop of their own with the same policy.
  */
 export function retry(options: RetryOptions = {}): Middleware {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -91,13 +91,8 @@ export function retry(options: RetryOptions = {}): Middleware {
   }
 
   return (next: Model) => {
-    /** Runs `attempt` under p-retry; `canRetry` can veto a retry the policy would allow. */
-    function loop<T>(
-      call: CallOptions | undefined,
-      waitSignal: AbortSignal | undefined,
-      attempt: () => Promise<T>,
-      canRetry: () => boolean = () => true,
-    ): Promise<T> {
+    /** Runs `attempt` under p-retry, waiting and deciding as `plan` says. */
+    function loop<T>(call: CallOptions | undefined, attempt: () => Promise<T>): Promise<T> {
       const startedAt = Date.now();
       return pRetry(
         async (attemptNumber) => {
@@ -113,11 +108,11 @@ export function retry(options: RetryOptions = {}): Middleware {
           minTimeout: 0,
           onFailedAttempt: async ({ error, attemptNumber }) => {
             const keelError = error as KeelError;
-            const delayMs = canRetry() ? plan(keelError, attemptNumber, startedAt, call) : undefined;
+            const delayMs = plan(keelError, attemptNumber, startedAt, call);
             if (delayMs === undefined) throw keelError;
             const payload = { model: next.id, attempt: attemptNumber + 1, delayMs, error: keelError };
             hub.emit("retry.scheduled", payload, call?.context);
-            await sleep(delayMs, waitSignal);
+            await sleep(delayMs, call?.signal);
           },
         },
       );
@@ -126,7 +121,7 @@ export function retry(options: RetryOptions = {}): Middleware {
     async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
       const startedAt = Date.now();
       let attemptStartedAt = startedAt;
-      const response = await loop(call, call?.signal, () => {
+      const response = await loop(call, () => {
         attemptStartedAt = Date.now();
         return next.generate(request, call);
       });
@@ -136,31 +131,40 @@ export function retry(options: RetryOptions = {}): Middleware {
 
     function stream(request: ModelRequest, call?: CallOptions) {
       let answer: ModelResponse | undefined;
+      /**
+       * Pulls each attempt's events straight through, with the same policy as `loop` (p-retry's
+       * callback-driven loop would need a handoff, two promises per event, on this hot path).
+       */
       async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
-        const handoff = new Handoff<StreamEvent>();
-        const stop = new AbortController();
-        const attemptSignal = AbortSignal.any([signal, stop.signal]);
+        // `signal` fires on caller abort, deadline, and when the consumer stops early (the
+        // stream's own cleanup aborts it), which ends a running attempt or wait in every case.
+        const attemptCall = { ...call, signal };
+        const startedAt = Date.now();
         let delivered = false;
-        const attempt = async () => {
-          const inner = next.stream(request, { ...call, signal: attemptSignal });
-          for await (const event of inner) {
-            // A failing stream yields `error` and then throws it; the throw is what p-retry sees.
-            if (event.type === "error") continue;
-            if (isContentEvent(event)) delivered = true;
-            await handoff.push(event);
+        for (let attempt = 1; ; attempt++) {
+          hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
+          try {
+            const inner = next.stream(request, attemptCall);
+            for await (const event of inner) {
+              // A failing stream yields `error` and then throws it; the throw is what is retried.
+              if (event.type === "error") continue;
+              if (isContentEvent(event)) delivered = true;
+              yield event;
+            }
+            answer = await inner.response;
+            return;
+          } catch (thrown) {
+            const error = toKeelError(thrown, next.provider);
+            const canRetry = !delivered || options.retryStreamAfterFirstToken === true;
+            const delayMs = canRetry ? plan(error, attempt, startedAt, attemptCall) : undefined;
+            if (delayMs === undefined) throw error;
+            hub.emit(
+              "retry.scheduled",
+              { model: next.id, attempt: attempt + 1, delayMs, error },
+              call?.context,
+            );
+            await sleep(delayMs, signal);
           }
-          answer = await inner.response;
-        };
-        const canRetry = () => !delivered || options.retryStreamAfterFirstToken === true;
-        loop({ ...call, signal: attemptSignal }, attemptSignal, attempt, canRetry).then(
-          () => handoff.end(),
-          (error) => handoff.fail(error),
-        );
-        try {
-          yield* handoff;
-        } finally {
-          // Ends a running attempt or wait when the consumer stops early.
-          stop.abort(new AbortedError("the stream was closed before it ended"));
         }
       }
       return createModelStream(produce, {

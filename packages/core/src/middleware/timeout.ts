@@ -1,4 +1,4 @@
-import { earliestDeadline } from "../abort.js";
+import { abortReason, earliestDeadline, linkCallOptions } from "../abort.js";
 import { AbortedError, InvalidRequestError, TimeoutError } from "../errors.js";
 import { type EventHub, events as globalEvents, type KeelEventMap } from "../events.js";
 import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
@@ -72,7 +72,9 @@ export function timeout(options: TimeoutOptions): Middleware {
      */
     function watch(call: CallOptions | undefined, parent: AbortSignal | undefined) {
       const cancel = new AbortController();
-      const signal = parent ? AbortSignal.any([parent, cancel.signal]) : cancel.signal;
+      // A listener on the parent rather than AbortSignal.any, whose weak bookkeeping costs GC time per call.
+      const unlink = parent ? linkCallOptions(cancel, { signal: parent }) : undefined;
+      const signal = cancel.signal;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let tripped: TimeoutError | undefined;
       const trip = (limit: Limit, cause?: unknown): TimeoutError => {
@@ -83,13 +85,22 @@ export function timeout(options: TimeoutOptions): Middleware {
         cancel.abort(tripped);
         return tripped;
       };
-      const arm = (limit: Limit | undefined): void => {
+      /**
+       * Arms the timer for `limit`. With `current`, the timer asks again when it fires: limits
+       * that moved later since (an idle limit after new events, a first-token limit after
+       * content) wait again instead of firing, so a stream never re-arms a timer per event.
+       */
+      const arm = (limit: Limit | undefined, current?: () => Limit | undefined): void => {
         clearTimeout(timer);
         if (!limit) return;
         // A timer cannot hold more than MAX_TIMER_MS (longer ones fire at once): wait in steps.
         const wait = limit.at - Date.now();
         timer = setTimeout(
-          () => (wait > MAX_TIMER_MS ? arm(limit) : trip(limit)),
+          () => {
+            const now = current ? current() : limit;
+            if (now && now.at > Date.now()) arm(now, current);
+            else if (now) trip(now);
+          },
           Math.max(0, Math.min(wait, MAX_TIMER_MS)),
         );
       };
@@ -107,7 +118,10 @@ export function timeout(options: TimeoutOptions): Middleware {
             return trip(deadline, error);
           return error;
         },
-        dispose: () => clearTimeout(timer),
+        dispose: () => {
+          clearTimeout(timer);
+          unlink?.();
+        },
       };
     }
 
@@ -134,30 +148,45 @@ export function timeout(options: TimeoutOptions): Middleware {
         const limits = watch(call, outerSignal);
         let lastEventAt = startedAt;
         let sawContent = false;
-        const rearm = () => {
-          const candidates: Limit[] = deadline ? [deadline] : [];
+        /** The nearest limit now. It only moves later as events arrive, which lets one timer serve the whole stream. */
+        const nearest = (): Limit | undefined => {
+          let limit = deadline;
+          const consider = (candidate: Limit) => {
+            if (!limit || candidate.at < limit.at) limit = candidate;
+          };
           if (firstTokenMs !== undefined && !sawContent)
-            candidates.push({ at: startedAt + firstTokenMs, limit: "first-token", afterMs: firstTokenMs });
-          if (idleMs !== undefined)
-            candidates.push({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
-          limits.arm(candidates.reduce<Limit | undefined>((a, b) => (a && a.at <= b.at ? a : b), undefined));
+            consider({ at: startedAt + firstTokenMs, limit: "first-token", afterMs: firstTokenMs });
+          if (idleMs !== undefined) consider({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
+          return limit;
         };
 
         const inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
         const iterator = inner[Symbol.asyncIterator]();
+        // A read in flight fails as soon as the limits' signal fires, even if the inner stream
+        // ignores it. One listener for the whole stream: a listener or race per event costs GC time.
+        let failRead: ((error: unknown) => void) | undefined;
+        const onAbort = () => failRead?.(abortReason(limits.signal));
+        limits.signal.addEventListener("abort", onAbort, { once: true });
+        const read = (): Promise<IteratorResult<StreamEvent>> => {
+          if (limits.signal.aborted) return Promise.reject(abortReason(limits.signal));
+          return new Promise((resolve, reject) => {
+            failRead = reject;
+            iterator.next().then(resolve, reject);
+          });
+        };
         let reading = false;
         let finished = false;
         try {
-          rearm();
+          limits.arm(nearest(), nearest);
           for (;;) {
             reading = true;
-            const step = await raceAbort(iterator.next(), limits.signal);
+            const step = await read();
+            failRead = undefined;
             reading = false;
             if (step.done) break;
             if (step.value.type === "error") throw step.value.error;
             lastEventAt = Date.now();
             if (isContentEvent(step.value)) sawContent = true;
-            rearm();
             yield step.value;
           }
           finished = true;
@@ -166,6 +195,7 @@ export function timeout(options: TimeoutOptions): Middleware {
           throw limits.explain(error, deadline);
         } finally {
           limits.dispose();
+          limits.signal.removeEventListener("abort", onAbort);
           if (!finished) {
             if (!limits.signal.aborted)
               limits.cancel.abort(new AbortedError("the stream was closed before it ended"));

@@ -1,6 +1,7 @@
 import { NetworkError, OutputParseError, ResponseAccumulator, type StreamEvent } from "@keel/core";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
+import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents, chatFinishReason } from "./chat-events.js";
 
 type Choice = ChatCompletionChunk.Choice;
@@ -17,8 +18,8 @@ const chunk = (
     ...extra,
   }) as ChatCompletionChunk;
 
-function run(chunks: ChatCompletionChunk[], requestId?: string) {
-  const mapper = new ChatStreamMapper(requestId);
+function run(chunks: ChatCompletionChunk[], requestId?: string, dialect?: ChatDialect) {
+  const mapper = new ChatStreamMapper(requestId, dialect);
   const events: StreamEvent[] = [];
   for (const c of chunks) events.push(...mapper.chunk(c));
   events.push(...mapper.end());
@@ -88,6 +89,58 @@ describe("ChatStreamMapper", () => {
   it("fails a stream that ends before its finish_reason, or sends nothing", () => {
     expect(() => run([chunk([{ index: 0, delta: { content: "cut" } }])])).toThrow(NetworkError);
     expect(() => run([])).toThrow(/without sending any chunk/);
+  });
+});
+
+describe("ChatStreamMapper with a dialect", () => {
+  const dialect: ChatDialect = {
+    provider: "host",
+    reasoningFields: ["reasoning_content", "reasoning"],
+    inferMissingFinishReason: true,
+  };
+  const withDelta = (delta: Record<string, unknown>) => chunk([{ index: 0, delta } as never]);
+
+  it("reads the first reasoning field present, so a server sending both spellings is read once", () => {
+    const { events } = run(
+      [withDelta({ reasoning_content: "a", reasoning: "a" }), withDelta({ reasoning: "b" }), withDelta({})],
+      undefined,
+      dialect,
+    );
+    expect(
+      events.filter((e) => e.type === "reasoning-delta").map((e) => (e as { text: string }).text),
+    ).toEqual(["a", "b"]);
+  });
+
+  it("ignores reasoning fields without a dialect (plain OpenAI)", () => {
+    const { events } = run([
+      withDelta({ reasoning_content: "x" }),
+      chunk([{ index: 0, finish_reason: "stop" }]),
+    ]);
+    expect(events.some((e) => e.type === "reasoning-delta")).toBe(false);
+  });
+
+  it("takes tool arguments sent as an object, and infers the finish of a stream with no finish chunk", () => {
+    const { response } = run(
+      [withDelta({ tool_calls: [{ index: 0, id: "0", function: { name: "f", arguments: { a: 1 } } }] })],
+      undefined,
+      dialect,
+    );
+    expect(response.toolCalls[0]).toMatchObject({
+      id: "0",
+      name: "f",
+      arguments: { a: 1 },
+      rawArguments: '{"a":1}',
+    });
+    expect(response.finishReason).toBe("tool-calls");
+    const text = run([withDelta({ content: "hi" })], undefined, dialect).response;
+    expect(text.finishReason).toBe("other");
+    expect(text.rawFinishReason).toBeUndefined();
+  });
+
+  it("names the host in errors", () => {
+    expect(() => run([withDelta({ content: "cut" })], undefined, { provider: "host" })).toThrow(
+      /the host stream ended before its finish_reason/,
+    );
   });
 });
 

@@ -1,7 +1,8 @@
 import { type FinishReason, NetworkError, OutputParseError, type StreamEvent, type Usage } from "@keel/core";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
-import { toolCallPart } from "../shared/parse-tool-arguments.js";
+import { parseToolArguments, toolCallPart } from "../shared/parse-tool-arguments.js";
 import { ToolCallAssembler } from "../shared/tool-call-assembler.js";
+import { type ChatDialect, reasoningTextOf } from "./chat-dialect.js";
 import { PROVIDER } from "./errors.js";
 import { chatUsage } from "./usage.js";
 
@@ -32,107 +33,164 @@ export function chatFinishReason(
  * Turns Chat Completions stream chunks into Keel stream events. Only choice index 0 is mapped
  * (with `n > 1` the other choices are ignored). Tool-call fragments are assembled by index and
  * id and emitted as whole `tool-call` events when the choice finishes; usage (from the final
- * `include_usage` chunk) and `finish` are emitted at the end, after everything else.
+ * `include_usage` chunk) and `finish` are emitted at the end, after everything else. A dialect
+ * adds reasoning fields, usage found elsewhere and a tolerated missing finish chunk.
  */
 export class ChatStreamMapper {
   readonly #requestId: string | undefined;
+  readonly #dialect: ChatDialect | undefined;
+  readonly #provider: string;
   readonly #toolCalls = new ToolCallAssembler();
   #metadataSent = false;
+  #finished = false;
   #rawFinishReason: string | undefined;
   #refusal = "";
   #usage: Usage | undefined;
   #lastChunk: ChatCompletionChunk | undefined;
 
-  constructor(requestId: string | undefined) {
+  constructor(requestId: string | undefined, dialect?: ChatDialect) {
     this.#requestId = requestId;
+    this.#dialect = dialect;
+    this.#provider = dialect?.provider ?? PROVIDER;
   }
 
-  /** Events for one chunk. */
-  *chunk(chunk: ChatCompletionChunk): Generator<StreamEvent> {
+  /** True once usage arrived (in `usage` or where the dialect finds it). */
+  get hasUsage(): boolean {
+    return this.#usage !== undefined;
+  }
+
+  /** Events for one chunk (an array, not a generator: this runs for every chunk of every stream). */
+  chunk(chunk: ChatCompletionChunk): StreamEvent[] {
+    const events: StreamEvent[] = [];
     this.#lastChunk = chunk;
     if ((chunk.object as string) === "text_completion")
       throw new OutputParseError(
-        "OpenAI sent legacy text_completion chunks (the /completions API) to a chat request; check the base URL and model",
-        { provider: PROVIDER, body: chunk },
+        `${this.#provider} sent legacy text_completion chunks (the /completions API) to a chat request; check the base URL and model`,
+        { provider: this.#provider, body: chunk },
       );
     if (!this.#metadataSent) {
       this.#metadataSent = true;
-      yield metadataEvent(this.#requestId ?? chunk.id, chunk.model);
+      events.push(metadataEvent(this.#requestId ?? chunk.id, chunk.model));
     }
-    if (chunk.usage) this.#usage = chatUsage(chunk.usage);
+    const usage = chunk.usage ?? this.#dialect?.usageOf?.(chunk as unknown as Record<string, unknown>);
+    if (usage) this.#usage = chatUsage(usage);
     for (const choice of chunk.choices ?? []) {
       if (choice.index !== 0) continue;
       const delta = choice.delta ?? {};
-      if (delta.content) yield { type: "text-delta", text: delta.content };
+      const reasoning = reasoningTextOf(delta, this.#dialect?.reasoningFields);
+      if (reasoning !== undefined) events.push({ type: "reasoning-delta", text: reasoning });
+      if (delta.content) events.push({ type: "text-delta", text: delta.content });
       if (delta.refusal) this.#refusal += delta.refusal;
       for (const fragment of delta.tool_calls ?? []) {
         const call = this.#toolCalls.add({
           index: fragment.index,
           id: fragment.id,
           name: fragment.function?.name,
-          arguments: fragment.function?.arguments,
+          arguments: argumentsFragment(fragment.function?.arguments),
         });
-        yield {
+        events.push({
           type: "tool-call-delta",
           index: call.ordinal,
           ...(fragment.id ? { id: fragment.id } : {}),
           ...(fragment.function?.name ? { name: fragment.function.name } : {}),
-          argumentsDelta: fragment.function?.arguments ?? "",
-        };
+          argumentsDelta: argumentsFragment(fragment.function?.arguments) ?? "",
+        });
       }
       if (choice.finish_reason) {
         this.#rawFinishReason = choice.finish_reason;
-        for (const call of this.#toolCalls.calls)
-          yield {
-            type: "tool-call",
-            call: toolCallPart(call.id ?? `call_${call.ordinal}`, call.name ?? "", call.arguments),
-          };
+        events.push(...this.#toolCallEvents());
       }
     }
+    return events;
   }
 
   /** The closing events; throws when the stream ended before choice 0 finished (a truncated stream). */
   *end(): Generator<StreamEvent> {
-    if (this.#rawFinishReason === undefined)
+    if (this.#rawFinishReason === undefined && !this.#canInferFinish())
       throw new NetworkError(
         this.#lastChunk
-          ? "the OpenAI stream ended before its finish_reason arrived (truncated)"
-          : "the OpenAI stream ended without sending any chunk",
-        { provider: PROVIDER },
+          ? `the ${this.#provider} stream ended before its finish_reason arrived (truncated)`
+          : `the ${this.#provider} stream ended without sending any chunk`,
+        { provider: this.#provider },
       );
+    // A server that never sends the finish chunk: the tool calls are complete (checked above).
+    if (this.#rawFinishReason === undefined) yield* this.#toolCallEvents();
     if (this.#usage) yield { type: "usage", usage: this.#usage };
     const refusal = this.#refusal || undefined;
+    const hasToolCalls = this.#toolCalls.calls.length > 0;
     yield {
       type: "finish",
-      finishReason: chatFinishReason(this.#rawFinishReason, this.#toolCalls.calls.length > 0, !!refusal),
-      rawFinishReason: this.#rawFinishReason,
+      finishReason:
+        this.#rawFinishReason === undefined
+          ? hasToolCalls
+            ? "tool-calls"
+            : "other"
+          : chatFinishReason(this.#rawFinishReason, hasToolCalls, !!refusal),
+      ...(this.#rawFinishReason !== undefined ? { rawFinishReason: this.#rawFinishReason } : {}),
       ...(refusal ? { refusal } : {}),
       raw: this.#lastChunk,
     };
   }
+
+  *#toolCallEvents(): Generator<StreamEvent> {
+    if (this.#finished) return;
+    this.#finished = true;
+    for (const call of this.#toolCalls.calls)
+      yield {
+        type: "tool-call",
+        call: toolCallPart(call.id ?? `call_${call.ordinal}`, call.name ?? "", call.arguments),
+      };
+  }
+
+  /**
+   * Whether a stream without finish_reason may still end normally: only when the dialect allows
+   * it, something arrived, and every tool call's arguments parse (so a cut mid-call is still an error).
+   */
+  #canInferFinish(): boolean {
+    if (!this.#dialect?.inferMissingFinishReason || !this.#lastChunk) return false;
+    return this.#toolCalls.calls.every(
+      (call) => parseToolArguments(call.arguments).argumentsError === undefined,
+    );
+  }
+}
+
+/**
+ * Tool-call arguments as JSON text. Some OpenAI-compatible servers (older TGI) send them as an
+ * object instead of a string.
+ */
+function argumentsFragment(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** The events a non-streamed chat.completion stands for (choice index 0). */
 export function* chatCompletionEvents(
   completion: ChatCompletion,
   requestId: string | undefined,
+  dialect?: ChatDialect,
 ): Generator<StreamEvent> {
+  const provider = dialect?.provider ?? PROVIDER;
   if (typeof completion !== "object" || completion === null || !Array.isArray(completion.choices))
     throw new OutputParseError(
-      `OpenAI answered with something that is not a chat.completion: ${preview(completion)}`,
-      {
-        provider: PROVIDER,
-        body: completion,
-      },
+      `${provider} answered with something that is not a chat.completion: ${preview(completion)}`,
+      // Usually a proxy's or gateway's page: another attempt or endpoint may get the real answer.
+      { provider, body: completion, retryable: true },
     );
   const choice = completion.choices.find((c) => c.index === 0) ?? completion.choices[0];
   if (!choice)
-    throw new OutputParseError("OpenAI answered with a chat.completion that has no choices", {
-      provider: PROVIDER,
+    throw new OutputParseError(`${provider} answered with a chat.completion that has no choices`, {
+      provider,
       body: completion,
     });
+  if (typeof choice.message !== "object" || choice.message === null)
+    throw new OutputParseError(
+      `${provider} answered with a choice that has no message (a ${String(completion.object)} body, not a chat.completion); check the base URL and model`,
+      { provider, body: completion },
+    );
   yield metadataEvent(requestId ?? completion.id, completion.model);
   const message = choice.message;
+  const reasoning = reasoningTextOf(message, dialect?.reasoningFields);
+  if (reasoning !== undefined) yield { type: "reasoning-delta", text: reasoning };
   if (message.content) yield { type: "text-delta", text: message.content };
   let toolCallCount = 0;
   for (const call of message.tool_calls ?? []) {
@@ -149,9 +207,13 @@ export function* chatCompletionEvents(
         },
       };
     else
-      yield { type: "tool-call", call: toolCallPart(call.id, call.function.name, call.function.arguments) };
+      yield {
+        type: "tool-call",
+        call: toolCallPart(call.id, call.function.name, argumentsFragment(call.function.arguments) ?? ""),
+      };
   }
-  if (completion.usage) yield { type: "usage", usage: chatUsage(completion.usage) };
+  const usage = completion.usage ?? dialect?.usageOf?.(completion as unknown as Record<string, unknown>);
+  if (usage) yield { type: "usage", usage: chatUsage(usage) };
   const refusal = message.refusal || undefined;
   yield {
     type: "finish",

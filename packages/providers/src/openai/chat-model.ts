@@ -10,12 +10,14 @@ import {
   ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
+import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
 import type { SystemMessageRole } from "./chat-messages.js";
 import { toChatBody } from "./chat-request.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
 import { assertEventStream, requestOptions } from "./transport.js";
+import { reportMissingUsage } from "./usage-missing.js";
 
 /** Settings for a Chat Completions model. */
 export interface OpenAIChatSettings extends OpenAISettings {
@@ -23,6 +25,8 @@ export interface OpenAIChatSettings extends OpenAISettings {
   systemMessageRole?: SystemMessageRole;
   /** Overrides the capabilities guessed from the model id. */
   capabilities?: Partial<ModelCapabilities>;
+  /** How the server differs from OpenAI; set by the `@keel/providers/openai-compatible` presets. */
+  dialect?: ChatDialect;
 }
 
 /** True for OpenAI's reasoning model families (o-series, gpt-5). */
@@ -52,7 +56,12 @@ export function openaiCapabilities(
  */
 export function openai(modelId: string, settings: OpenAIChatSettings = {}): Model {
   const client = lazyClient(settings);
-  const bodyOptions = settings.systemMessageRole ? { systemMessageRole: settings.systemMessageRole } : {};
+  const dialect = settings.dialect;
+  const provider = dialect?.provider ?? PROVIDER;
+  const bodyOptions = {
+    ...(settings.systemMessageRole ? { systemMessageRole: settings.systemMessageRole } : {}),
+    ...(dialect ? { dialect } : {}),
+  };
 
   async function* produce(request: ModelRequest, options: CallOptions | undefined, signal: AbortSignal) {
     const body = toChatBody(modelId, request, { stream: true, ...bodyOptions });
@@ -63,40 +72,47 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
         response,
         request_id,
       } = await client().chat.completions.create(body, requestOptions(signal, options)).withResponse();
-      await assertEventStream(response);
-      mapper = new ChatStreamMapper(request_id ?? undefined);
-      for await (const chunk of stream) yield* mapper.chunk(chunk);
+      await assertEventStream(response, provider);
+      mapper = new ChatStreamMapper(request_id ?? undefined, dialect);
+      // A plain loop: `yield*` over a sync iterable costs an extra promise per event in an async generator.
+      for await (const chunk of stream) for (const event of mapper.chunk(chunk)) yield event;
     } catch (error) {
-      throw toOpenAIError(error, signal);
+      throw toOpenAIError(error, signal, provider);
     }
     // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
     if (signal.aborted) throw abortReason(signal);
     yield* mapper.end();
+    if (!mapper.hasUsage) reportMissingUsage(provider, modelId, true);
   }
 
   return {
-    provider: PROVIDER,
+    provider,
     id: modelId,
     capabilities: openaiCapabilities(modelId, settings.capabilities),
     async generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
       const body = toChatBody(modelId, request, { stream: false, ...bodyOptions });
-      const acc = new ResponseAccumulator(PROVIDER, modelId);
+      const acc = new ResponseAccumulator(provider, modelId);
       const { signal, dispose } = callSignal(options);
       try {
         const { data, request_id } = await client()
           .chat.completions.create(body, requestOptions(signal, options))
           .withResponse();
-        for (const event of chatCompletionEvents(data, request_id ?? undefined)) acc.add(event);
+        let sawUsage = false;
+        for (const event of chatCompletionEvents(data, request_id ?? undefined, dialect)) {
+          if (event.type === "usage") sawUsage = true;
+          acc.add(event);
+        }
+        if (!sawUsage) reportMissingUsage(provider, modelId, false);
         return acc.finish();
       } catch (error) {
-        throw toOpenAIError(error, signal);
+        throw toOpenAIError(error, signal, provider);
       } finally {
         dispose();
       }
     },
     stream(request: ModelRequest, options?: CallOptions) {
       return createModelStream((signal): AsyncIterable<StreamEvent> => produce(request, options, signal), {
-        provider: PROVIDER,
+        provider,
         model: modelId,
         ...(options ? { options } : {}),
       });

@@ -11,12 +11,15 @@ import type {
   ResponseFormatText,
 } from "openai/resources/shared";
 import { compact } from "../shared/compact.js";
+import type { ChatDialect } from "./chat-dialect.js";
 import { type SystemMessageRole, toChatMessages } from "./chat-messages.js";
 import { openaiOptions, reasoningEffortOf, rejectUnsupported } from "./request-common.js";
 
 export interface ChatBodyOptions {
   stream: boolean;
   systemMessageRole?: SystemMessageRole;
+  /** A server that differs from OpenAI (see `ChatDialect`); its `adaptBody` has the last word. */
+  dialect?: ChatDialect;
 }
 
 /**
@@ -26,20 +29,21 @@ export interface ChatBodyOptions {
 export function toChatBody(
   modelId: string,
   request: ModelRequest,
-  options: { stream: true; systemMessageRole?: SystemMessageRole },
+  options: ChatBodyOptions & { stream: true },
 ): ChatCompletionCreateParamsStreaming;
 export function toChatBody(
   modelId: string,
   request: ModelRequest,
-  options: { stream: false; systemMessageRole?: SystemMessageRole },
+  options: ChatBodyOptions & { stream: false },
 ): ChatCompletionCreateParamsNonStreaming;
 export function toChatBody(
   modelId: string,
   request: ModelRequest,
   options: ChatBodyOptions,
 ): ChatCompletionCreateParamsStreaming | ChatCompletionCreateParamsNonStreaming {
-  rejectUnsupported(request, ["topK"], "OpenAI Chat Completions");
-  const body = {
+  const dialect = options.dialect;
+  if (!dialect?.topK) rejectUnsupported(request, ["topK"], apiName(dialect), dialect?.provider);
+  let body: Record<string, unknown> = {
     ...compact({
       model: modelId,
       messages: toChatMessages(request.messages, options.systemMessageRole),
@@ -48,6 +52,7 @@ export function toChatBody(
       response_format: request.responseFormat ? toChatResponseFormat(request.responseFormat) : undefined,
       temperature: request.temperature,
       top_p: request.topP,
+      top_k: dialect?.topK ? request.topK : undefined,
       frequency_penalty: request.frequencyPenalty,
       presence_penalty: request.presencePenalty,
       seed: request.seed,
@@ -59,7 +64,12 @@ export function toChatBody(
     }),
     ...openaiOptions(request),
   };
-  return body as ChatCompletionCreateParamsStreaming | ChatCompletionCreateParamsNonStreaming;
+  if (dialect?.adaptBody) body = dialect.adaptBody(body, { request, stream: options.stream });
+  return body as unknown as ChatCompletionCreateParamsStreaming | ChatCompletionCreateParamsNonStreaming;
+}
+
+function apiName(dialect: ChatDialect | undefined): string {
+  return dialect?.provider ? `${dialect.provider} (Chat Completions)` : "OpenAI Chat Completions";
 }
 
 /** A Keel tool as a Chat Completions function tool; `strict` is sent only when the tool sets it. */

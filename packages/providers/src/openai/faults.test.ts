@@ -41,8 +41,6 @@ const quietClient = () =>
     apiKey: "test",
     maxRetries: 0,
     logLevel: "off",
-    // A fresh socket per request: waitForIdle closes kept-alive ones between tests.
-    defaultHeaders: { connection: "close" },
   });
 const models: Array<[string, () => Model]> = [
   ["chat", () => openai("gpt-4o", { client: quietClient() })],
@@ -164,24 +162,35 @@ describe.each(models)("%s: broken connections and bodies", (_name, make) => {
     expect(events.at(-1)).toEqual({ type: "error", error });
   });
 
-  it("a malformed SSE line is an OutputParseError", async () => {
+  // A body broken on the way is retryable (as in the Anthropic adapter): another attempt or endpoint may get the real answer.
+  it("a malformed SSE line is a retryable OutputParseError", async () => {
     server.enqueue({ fault: "malformed-sse" });
     const { error } = await streamFailure(make());
     expect(error).toBeInstanceOf(OutputParseError);
+    expect(error).toMatchObject({ retryable: true });
   });
 
-  it("a JSON body cut in half is an OutputParseError", async () => {
+  it("a JSON body cut in half is a retryable OutputParseError", async () => {
     server.enqueue({ fault: "truncated-json" });
-    await expect(make().generate(ask)).rejects.toBeInstanceOf(OutputParseError);
+    const error = await make()
+      .generate(ask)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutputParseError);
+    expect(error).toMatchObject({ retryable: true });
   });
 
-  it("an HTML page with status 200 is an OutputParseError, for calls and streams", async () => {
+  it("an HTML page with status 200 is a retryable OutputParseError, for calls and streams", async () => {
     server.enqueue({ fault: "wrong-content-type" }, { fault: "wrong-content-type" });
-    await expect(make().generate(ask)).rejects.toBeInstanceOf(OutputParseError);
+    const generated = await make()
+      .generate(ask)
+      .catch((e: unknown) => e);
+    expect(generated).toBeInstanceOf(OutputParseError);
+    expect(generated).toMatchObject({ retryable: true });
     const error = await make()
       .stream(ask)
       .response.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputParseError);
+    expect(error).toMatchObject({ retryable: true });
     expect((error as Error).message).toMatch(/text\/html/);
   });
 

@@ -1,3 +1,4 @@
+export type { ChatBodyContext, ChatDialect } from "./chat-dialect.js";
 export type { SystemMessageRole } from "./chat-messages.js";
 export { isReasoningModel, type OpenAIChatSettings, openai, openaiCapabilities } from "./chat-model.js";
 export {

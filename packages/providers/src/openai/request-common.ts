@@ -23,13 +23,14 @@ export function rejectUnsupported(
   request: ModelRequest,
   fields: Array<keyof ModelRequest>,
   api: string,
+  provider: string = PROVIDER,
 ): void {
   const given = fields.filter((field) => request[field] !== undefined);
   if (given.length > 0)
     throw new InvalidRequestError(
       `${api} has no parameter for ${given.join(", ")}; remove ${given.length > 1 ? "them" : "it"} from the request` +
         " (or pass a provider-specific field through providerOptions.openai)",
-      { provider: PROVIDER },
+      { provider },
     );
 }
 

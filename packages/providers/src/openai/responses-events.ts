@@ -240,10 +240,8 @@ export function* responseEvents(
   if (typeof response !== "object" || response === null || !Array.isArray(response.output))
     throw new OutputParseError(
       `OpenAI answered with something that is not a response: ${preview(response)}`,
-      {
-        provider: PROVIDER,
-        body: response,
-      },
+      // Usually a proxy's or gateway's page: another attempt or endpoint may get the real answer.
+      { provider: PROVIDER, body: response, retryable: true },
     );
   if (response.status === "failed")
     throw errorFromHttp(undefined, response.error ?? { message: "the response failed" }, headers, PROVIDER);

@@ -16,7 +16,7 @@ export function requestOptions(signal: AbortSignal, options: CallOptions | undef
  * Checks that a streamed answer really is an event stream before reading it. A 200 with another
  * content type (a proxy's HTML page, a JSON error) becomes a typed error and the body is released.
  */
-export async function assertEventStream(response: Response): Promise<void> {
+export async function assertEventStream(response: Response, provider: string = PROVIDER): Promise<void> {
   const type = response.headers.get("content-type");
   if (type === null || type.includes("text/event-stream")) return;
   const text = await response.text().catch(() => "");
@@ -27,12 +27,10 @@ export async function assertEventStream(response: Response): Promise<void> {
     json = undefined;
   }
   if (json !== undefined && errorInfoOf(json).message !== undefined && (json as { error?: unknown }).error)
-    throw errorFromHttp(undefined, json, response.headers, PROVIDER);
+    throw errorFromHttp(undefined, json, response.headers, provider);
   throw new OutputParseError(
-    `OpenAI answered a stream request with ${type} instead of an event stream: ${preview(text)}`,
-    {
-      provider: PROVIDER,
-      status: response.status,
-    },
+    `${provider === PROVIDER ? "OpenAI" : provider} answered a stream request with ${type} instead of an event stream: ${preview(text)}`,
+    // Usually a proxy's or gateway's page: another attempt or endpoint may get the real answer.
+    { provider, status: response.status, retryable: true },
   );
 }

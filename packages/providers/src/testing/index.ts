@@ -1,3 +1,4 @@
+export type { BatchControl, BatchItemScript, BatchScript } from "./batch-types.js";
 export { embedText } from "./embeddings.js";
 export { DEFAULT_AFTER_CHUNKS, DEFAULT_FAULT_TEXT } from "./faults.js";
 export { findFixturesDir } from "./fixture-replay.js";

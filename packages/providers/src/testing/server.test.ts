@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InvalidRequestError } from "@keel/core";
@@ -288,6 +288,33 @@ describe("connections", () => {
     await own.waitForIdle();
     expect(own.openConnections()).toBe(0);
     await own.close();
+  });
+
+  it("waitForIdle resolves only once the client has dropped its kept-alive sockets, so the next request never takes a dead one", async () => {
+    const own = await startTestServer();
+    const agent = new Agent({ keepAlive: true });
+    const postChat = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = httpRequest(`${own.openaiBaseURL}/chat/completions`, { method: "POST", agent }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode!));
+        });
+        req.on("error", reject);
+        req.end("{}");
+      });
+    try {
+      // Closing our side at once (destroy) used to let this loop send on a socket the client still
+      // held in its pool: "socket hang up" within a few rounds.
+      for (let round = 0; round < 30; round++) {
+        expect(await Promise.all([postChat(), postChat(), postChat()])).toEqual([200, 200, 200]);
+        await own.waitForIdle();
+        expect(Object.values(agent.freeSockets).flat()).toHaveLength(0);
+        expect(own.openConnections()).toBe(0);
+      }
+    } finally {
+      agent.destroy();
+      await own.close();
+    }
   });
 
   it("a client without keep-alive leaves nothing open once its response is read", async () => {

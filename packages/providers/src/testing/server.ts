@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { resolve as resolvePath } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { InvalidRequestError, KeelError } from "@keel/core";
+import { BatchEmulator } from "./batch-emulator.js";
 import { testServerError } from "./error-bodies.js";
 import { sendError } from "./faults.js";
 import { findFixturesDir } from "./fixture-replay.js";
@@ -38,6 +39,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const handlers = new Set<Promise<void>>();
   let fallback: DefaultResponse = INITIAL_DEFAULT;
   let seq = 0;
+  let url = "";
+  const batches = new BatchEmulator(() => url);
   let closing: Promise<void> | undefined;
 
   const defaultFor = (request: RecordedRequest): ScriptedResponse => {
@@ -79,6 +82,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     };
     const wire = new Wire(res, controller.signal);
     try {
+      if (batches.respond(wire, request, raw, seq)) return;
       await respond(wire, queue.shift() ?? defaultFor(request), ctx);
     } catch (error) {
       // A bad script or missing fixture: say so in the protocol's error shape, or cut a started response.
@@ -118,7 +122,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     });
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  url = `http://127.0.0.1:${port}`;
 
   return {
     url,
@@ -127,6 +131,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     geminiBaseURL: url,
     fixturesDir,
     requests,
+    batches,
     enqueue(...responses) {
       for (const response of responses) validateScriptedResponse(response, fixturesDir);
       queue.push(...responses);
@@ -142,7 +147,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       for (;;) {
         // A socket carrying no response (kept alive after one, or opened ahead by the client's
         // pool) is idle, not leaked: close it. Node's closeIdleConnections() skips the latter.
-        for (const [socket, responses] of sockets) if (responses === 0) socket.destroy();
+        // end() sends a FIN and the socket closes only once the client has read it and closed its
+        // side, which is when it drops the socket from its pool. destroy() would close our side at
+        // once, so this could return before the client noticed, and its next request could go out
+        // on the dead socket ("Connection error").
+        for (const [socket, responses] of sockets) if (responses === 0 && !socket.writableEnded) socket.end();
         if (sockets.size === 0) return;
         if (Date.now() >= deadline) {
           throw new KeelError(
@@ -156,6 +165,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       queue.length = 0;
       requests.length = 0;
       fallback = INITIAL_DEFAULT;
+      batches.reset();
     },
     close() {
       closing ??= (async () => {

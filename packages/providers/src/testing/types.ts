@@ -1,3 +1,5 @@
+import type { BatchControl } from "./batch-types.js";
+
 /** Wire protocol a request was recognised as, from its path. */
 export type WireProtocol = "openai" | "anthropic" | "gemini" | "unknown";
 
@@ -29,6 +31,8 @@ export interface TestServer {
   setDefault(response: ScriptedResponse | ((req: RecordedRequest) => ScriptedResponse)): void;
   /** Every request received, in order. */
   readonly requests: RecordedRequest[];
+  /** OpenAI Files + Batch and Anthropic Message Batches emulation: script how the next batches end. */
+  readonly batches: BatchControl;
   /** Sockets currently open (to assert nothing leaks). */
   openConnections(): number;
   /** Responses still being written (a stall or slow first byte counts until it is released). */
@@ -36,11 +40,14 @@ export interface TestServer {
   /**
    * For leak checks at the end of a test: closes every socket that carries no response (kept
    * alive by the client after one, or opened ahead by its pool), then resolves once all sockets
-   * are closed. Rejects after `timeoutMs` (default 2000) when some stay open — a response the
-   * client never finished reading or aborting. Do not call it while a request is being sent.
+   * are closed. Idle sockets are closed gracefully (a FIN, then waiting for the client to close
+   * its side), so when this resolves the client has dropped them from its pool and its next
+   * request opens a fresh connection. Rejects after `timeoutMs` (default 2000) when some stay
+   * open — a response the client never finished reading or aborting, or a client that ignores the
+   * server closing. Do not call it while a request is being sent.
    */
   waitForIdle(timeoutMs?: number): Promise<void>;
-  /** Clears queue, default and recorded requests. */
+  /** Clears queue, default, recorded requests and batches. */
   reset(): void;
   /** Stops listening, destroys open sockets, ends pending stalls; resolves when the server is closed. */
   close(): Promise<void>;

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build, type Plugin } from "esbuild";
+
+const HERE = fileURLToPath(new URL(".", import.meta.url));
+
+/**
+ * Leaves every third-party package outside the bundle, imported by its absolute URL: a bundle
+ * holds only Keel's own code (compiled, as its dist would be) and loads `openai`, `zod`,
+ * `p-retry`, … from node_modules exactly as an installed app does.
+ */
+const thirdPartyByUrl: Plugin = {
+  name: "third-party-by-url",
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, async (args) => {
+      if (args.path.startsWith("@keel/") || args.pluginData?.inner) return undefined;
+      const resolved = await b.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: { inner: true },
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      if (resolved.external) return { path: args.path, external: true };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
+  },
+};
+
+/** A temporary folder for bundles, removed by `dispose`. */
+export function bundleDir(): { dir: string; dispose: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), "keel-overhead-"));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Compiles `contents` (TypeScript importing Keel packages) into one ESM file in `dir`, from Keel's
+ * sources, without the name-keeping helpers tsx adds when it runs TypeScript, and returns its URL.
+ * `from` is where bare imports resolve: `bench` (the default), or the Keel package whose
+ * dependency is imported (`openai` lives in providers, `zod` in core; the bench depends on neither).
+ */
+export async function bundle(
+  dir: string,
+  name: string,
+  contents: string,
+  from: "bench" | "providers" | "core" = "bench",
+): Promise<string> {
+  const outfile = join(dir, `${name}.mjs`);
+  const resolveDir =
+    from === "bench"
+      ? HERE
+      : dirname(
+          fileURLToPath(import.meta.resolve(from === "core" ? "@keel/core" : "@keel/providers/openai")),
+        );
+  await build({
+    stdin: { contents, resolveDir, loader: "ts" },
+    bundle: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    conditions: ["@keel/source"],
+    outfile,
+    plugins: [thirdPartyByUrl],
+    logLevel: "error",
+  });
+  return pathToFileURL(outfile).href;
+}
