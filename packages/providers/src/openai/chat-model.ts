@@ -7,6 +7,7 @@ import {
   type ModelCapabilities,
   type ModelRequest,
   type ModelResponse,
+  observeModel,
   ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
@@ -85,7 +86,7 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
     if (!mapper.hasUsage) reportMissingUsage(provider, modelId, true);
   }
 
-  return {
+  return observeModel({
     provider,
     id: modelId,
     capabilities: openaiCapabilities(modelId, settings.capabilities),
@@ -117,5 +118,5 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
         ...(options ? { options } : {}),
       });
     },
-  };
+  });
 }
