@@ -1,4 +1,5 @@
-import { z } from "zod";
+import type { z } from "zod";
+import { loadZod } from "../zod-runtime.js";
 import { extractJsonText } from "./extract-json.js";
 import { parseLenientJson } from "./partial-json.js";
 
@@ -37,10 +38,11 @@ export async function parseObjectText<S extends z.ZodType>(
   }
   const result = await schema.safeParseAsync(parsed.value);
   if (result.success) return { ok: true, value: result.data, json, repairs: parsed.repairs };
+  const { prettifyError } = await loadZod();
   return {
     ok: false,
     json,
     issues: result.error.issues.map((i) => ({ path: i.path, message: i.message, code: i.code })),
-    feedback: `Your answer does not match the schema:\n${z.prettifyError(result.error)}`,
+    feedback: `Your answer does not match the schema:\n${prettifyError(result.error)}`,
   };
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
 import type { Message } from "../messages.js";
 import type { JsonSchema, Model, ModelRequest } from "../model.js";
@@ -28,9 +28,17 @@ export interface ObjectRequestOptions<S extends z.ZodType> {
   request?: Omit<Partial<ModelRequest>, "messages" | "responseFormat">;
 }
 
-/** A schema as JSON Schema for providers, without the `$schema` marker some providers reject. */
+/**
+ * A schema as JSON Schema for providers, without the `$schema` marker some providers reject.
+ * Uses the schema's own `toJSONSchema` method (zod ≥ 4.2), so core need not import zod to convert.
+ */
 export function toProviderJsonSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { unrepresentable: "any" }) as JsonSchema;
+  // Older zod 4 schemas lack the method; say so instead of failing with a bare TypeError.
+  if (typeof schema.toJSONSchema !== "function")
+    throw new InvalidRequestError(
+      "converting a schema to JSON Schema needs a zod 4.2+ schema (`schema.toJSONSchema`)",
+    );
+  const { $schema: _, ...json } = schema.toJSONSchema({ unrepresentable: "any" }) as JsonSchema;
   return json;
 }
 

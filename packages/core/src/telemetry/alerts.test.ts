@@ -5,15 +5,20 @@ import { parseAlertRules } from "./alert-rules.js";
 import type { Alert, AlertOf } from "./alert-types.js";
 import { alertRules } from "./alerts.js";
 
-function engine(rules: unknown[], s = syntheticStream()) {
+async function engine(rules: unknown[], s = syntheticStream()) {
   const alerts: Alert[] = [];
-  const e = alertRules({ rules: rules as never, events: s.hub, now: s.now, onAlert: (a) => alerts.push(a) });
+  const e = await alertRules({
+    rules: rules as never,
+    events: s.hub,
+    now: s.now,
+    onAlert: (a) => alerts.push(a),
+  });
   return { ...s, alerts, engine: e };
 }
 
 describe("parseAlertRules", () => {
-  it("fills defaults and ids and reads JSON text", () => {
-    const rules = parseAlertRules(
+  it("fills defaults and ids and reads JSON text", async () => {
+    const rules = await parseAlertRules(
       JSON.stringify([
         { kind: "latency-spike", windowMs: 60_000, baselineMs: 600_000, factor: 2 },
         { kind: "model-version-mismatch", id: "pin", model: "gpt-4o", pinned: "gpt-4o-2024-08-06" },
@@ -30,32 +35,34 @@ describe("parseAlertRules", () => {
     expect(rules[1]?.id).toBe("pin");
   });
 
-  it("explains every problem with its path", () => {
-    expect(() =>
+  it("explains every problem with its path", async () => {
+    await expect(
       parseAlertRules([
         { kind: "latency-spike", windowMs: -1, baselineMs: 1, factor: 2 },
         { kind: "error-rate-spike", windowMs: 1000 },
       ]),
-    ).toThrow(/0\.windowMs: too small.*; 1: set maxRate, or baselineMs and factor/i);
-    expect(() => parseAlertRules([{ kind: "nope" }])).toThrow(/0\.kind: .*latency-spike/);
-    expect(() => parseAlertRules("{oops")).toThrow(/not valid JSON/);
-    expect(() =>
+    ).rejects.toThrow(/0\.windowMs: too small.*; 1: set maxRate, or baselineMs and factor/i);
+    await expect(parseAlertRules([{ kind: "nope" }])).rejects.toThrow(/0\.kind: .*latency-spike/);
+    await expect(parseAlertRules("{oops")).rejects.toThrow(/not valid JSON/);
+    await expect(
       parseAlertRules([
         { kind: "hallucination", id: "a", minScore: 0.5 },
         { kind: "hallucination", id: "a", minScore: 0.6 },
       ]),
-    ).toThrow(/"a" is used twice/);
-    expect(() => parseAlertRules([{ kind: "hallucination", minScore: 0.5, extra: 1 }])).toThrow(/extra/);
+    ).rejects.toThrow(/"a" is used twice/);
+    await expect(parseAlertRules([{ kind: "hallucination", minScore: 0.5, extra: 1 }])).rejects.toThrow(
+      /extra/,
+    );
   });
 
-  it("needs somewhere to send alerts", () => {
-    expect(() => alertRules({ rules: [] })).toThrow(/onAlert or on/);
+  it("needs somewhere to send alerts", async () => {
+    await expect(alertRules({ rules: [] })).rejects.toThrow(/onAlert or on/);
   });
 });
 
 describe("alert rules on synthetic event streams", () => {
-  it("fires a latency spike when the window P95 passes factor × the baseline P95, then cools down", () => {
-    const s = engine([
+  it("fires a latency spike when the window P95 passes factor × the baseline P95, then cools down", async () => {
+    const s = await engine([
       {
         kind: "latency-spike",
         id: "p95",
@@ -93,8 +100,8 @@ describe("alert rules on synthetic event streams", () => {
     expect(s.alerts[1]!.suppressed).toBeGreaterThan(20);
   });
 
-  it("keeps one state per model with `by`", () => {
-    const s = engine([
+  it("keeps one state per model with `by`", async () => {
+    const s = await engine([
       {
         kind: "error-rate-spike",
         windowMs: 60_000,
@@ -116,8 +123,8 @@ describe("alert rules on synthetic event streams", () => {
     expect(last.threshold).toBe(0.2);
   });
 
-  it("fires an error-rate spike against the baseline only above minRate", () => {
-    const s = engine([
+  it("fires an error-rate spike against the baseline only above minRate", async () => {
+    const s = await engine([
       {
         kind: "error-rate-spike",
         windowMs: 60_000,
@@ -144,8 +151,8 @@ describe("alert rules on synthetic event streams", () => {
     expect((s.alerts[0] as AlertOf<"error-rate-spike">).baselineRate).toBeCloseTo(0.02, 2);
   });
 
-  it("fires a fallback-rate spike", () => {
-    const s = engine([{ kind: "fallback-rate-spike", windowMs: 60_000, maxRate: 0.3, minSamples: 5 }]);
+  it("fires a fallback-rate spike", async () => {
+    const s = await engine([{ kind: "fallback-rate-spike", windowMs: 60_000, maxRate: 0.3, minSamples: 5 }]);
     for (let i = 0; i < 10; i++) {
       s.call("primary", 100);
       if (i >= 5) s.fallback("primary", "backup");
@@ -154,8 +161,8 @@ describe("alert rules on synthetic event streams", () => {
     expect(s.alerts[0]).toMatchObject({ kind: "fallback-rate-spike", fallbacks: 3, calls: 8 });
   });
 
-  it("fires a cost spike over an absolute bound or the baseline", () => {
-    const s = engine([
+  it("fires a cost spike over an absolute bound or the baseline", async () => {
+    const s = await engine([
       { kind: "cost-spike", id: "cap", windowMs: 60_000, maxUsd: 1 },
       { kind: "cost-spike", id: "rel", windowMs: 60_000, baselineMs: 300_000, factor: 4, minSamples: 5 },
     ]);
@@ -173,8 +180,8 @@ describe("alert rules on synthetic event streams", () => {
     expect(s.alerts.map((a) => a.ruleId)).toEqual(["rel", "cap"]);
   });
 
-  it("fires on retrieval failures and empty results over a rate", () => {
-    const s = engine([{ kind: "retrieval-failures", windowMs: 60_000, maxRate: 0.25, minSamples: 8 }]);
+  it("fires on retrieval failures and empty results over a rate", async () => {
+    const s = await engine([{ kind: "retrieval-failures", windowMs: 60_000, maxRate: 0.25, minSamples: 8 }]);
     for (let i = 0; i < 6; i++) s.retrieval(["a", "b"]);
     s.retrieval([]);
     s.retrieval([], new KeelError("qdrant down"));
@@ -184,8 +191,8 @@ describe("alert rules on synthetic event streams", () => {
     expect(s.alerts[0]).toMatchObject({ kind: "retrieval-failures", failures: 3, retrievals: 9 });
   });
 
-  it("fires when the served model differs from the pinned one", () => {
-    const s = engine([
+  it("fires when the served model differs from the pinned one", async () => {
+    const s = await engine([
       {
         kind: "model-version-mismatch",
         model: "gpt-4o",
@@ -206,8 +213,8 @@ describe("alert rules on synthetic event streams", () => {
     ]);
   });
 
-  it("fires on a groundedness score below the bound, per score or as a window mean", () => {
-    const s = engine([
+  it("fires on a groundedness score below the bound, per score or as a window mean", async () => {
+    const s = await engine([
       { kind: "hallucination", id: "each", minScore: 0.5, cooldownMs: 0 },
       { kind: "hallucination", id: "mean", minScore: 0.7, windowMs: 60_000, minSamples: 3 },
     ]);
@@ -221,11 +228,11 @@ describe("alert rules on synthetic event streams", () => {
     expect((s.alerts[1] as AlertOf<"hallucination">).score).toBeCloseTo((0.9 + 0.4 + 0.6) / 3);
   });
 
-  it("calls typed per-kind callbacks and reports a throwing callback", () => {
+  it("calls typed per-kind callbacks and reports a throwing callback", async () => {
     const s = syntheticStream();
     const served: string[] = [];
     const onError = vi.fn();
-    alertRules({
+    await alertRules({
       rules: [{ kind: "model-version-mismatch", model: "m", pinned: "m-1" }],
       events: s.hub,
       now: s.now,
@@ -245,8 +252,8 @@ describe("alert rules on synthetic event streams", () => {
     );
   });
 
-  it("stops watching the hub", () => {
-    const s = engine([{ kind: "hallucination", minScore: 0.5, cooldownMs: 0 }]);
+  it("stops watching the hub", async () => {
+    const s = await engine([{ kind: "hallucination", minScore: 0.5, cooldownMs: 0 }]);
     s.engine.stop();
     s.emit("eval.scored", { metric: "groundedness", score: 0 });
     expect(s.alerts).toHaveLength(0);

@@ -34,12 +34,13 @@ export interface AlertEngine {
  * Watches a hub with alert rules: latency, cost, error-rate and fallback-rate spikes, retrieval
  * failures, model version mismatches and low groundedness scores. When a rule's condition holds
  * it calls `onAlert` (and `on[kind]`) with a typed alert, then stays quiet for that rule and
- * group for `cooldownMs`; the next alert says how many it held back.
+ * group for `cooldownMs`; the next alert says how many it held back. Async because validating
+ * the rules loads zod on first use (importing core does not).
  */
-export function alertRules(options: AlertEngineOptions): AlertEngine {
+export async function alertRules(options: AlertEngineOptions): Promise<AlertEngine> {
   if (!options.onAlert && !options.on)
     throw new InvalidRequestError("alertRules: give onAlert or on, or alerts would go nowhere");
-  const rules = parseAlertRules(options.rules);
+  const rules = await parseAlertRules(options.rules);
   const now = options.now ?? Date.now;
   const env = { now, subWindows: options.subWindows ?? 6 };
   const evaluators: Array<[AlertRule, Evaluator]> = rules.map((r) => [r, evaluatorFor(r, env)]);

@@ -3,7 +3,8 @@ export {
   type AlertRule,
   type AlertRuleInput,
   type AlertRuleOf,
-  alertRuleSchema,
+  type AlertRuleSchema,
+  loadAlertRuleSchema,
   parseAlertRules,
 } from "./alert-rules.js";
 export type { Alert, AlertDetails, AlertOf } from "./alert-types.js";

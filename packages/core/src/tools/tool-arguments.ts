@@ -1,6 +1,7 @@
-import { z } from "zod";
+import type { z } from "zod";
 import type { ToolCallPart } from "../messages.js";
 import { parseLenientJson } from "../structured/partial-json.js";
+import { loadZod } from "../zod-runtime.js";
 
 /** Arguments read and validated for a tool call, or why they could not be. */
 export type ToolArguments =
@@ -26,10 +27,11 @@ export async function validateToolArguments(
 ): Promise<ToolArguments> {
   const result = await schema.safeParseAsync(value);
   if (result.success) return { ok: true, value: result.data, repairs };
+  const { prettifyError } = await loadZod();
   return {
     ok: false,
     reason: "invalid",
-    message: `Invalid arguments for tool "${name}":\n${z.prettifyError(result.error)}`,
+    message: `Invalid arguments for tool "${name}":\n${prettifyError(result.error)}`,
   };
 }
 
