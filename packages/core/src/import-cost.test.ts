@@ -34,7 +34,7 @@ await import("zod");
 `;
 
 describe("importing @keel/core", () => {
-  it("does not load zod until the user does", async () => {
+  it("does not load zod or the tokenizer until they are used", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keel-import-cost-"));
     try {
       const log = join(dir, "resolved.txt");
@@ -48,6 +48,8 @@ describe("importing @keel/core", () => {
       const zodBefore = [...new Set(before?.split("\n").filter(isZod))].slice(0, 5);
       expect(before).toContain("/core/src/index.ts");
       expect(zodBefore).toEqual([]);
+      // The tokenizer (encoder and rank tables) also loads only when a count is first asked for.
+      expect(before?.split("\n").filter((url) => url.includes("js-tiktoken"))).toEqual([]);
       expect(after.split("\n").some(isZod)).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { Tiktoken, type TiktokenBPE } from "js-tiktoken/lite";
+import type { Tiktoken, TiktokenBPE } from "js-tiktoken/lite";
 import { InvalidRequestError, KeelError } from "../errors.js";
 
 /** The OpenAI byte-pair encodings Keel counts exactly. */
@@ -47,8 +47,9 @@ export function getTokenizer(encoding: TokenEncoding = "o200k_base"): Promise<To
   if (ready) return Promise.resolve(ready);
   let pending = loading.get(encoding);
   if (!pending) {
-    pending = RANKS[encoding]().then(
-      (mod) => {
+    // The encoder class loads with its table, so importing core costs no tokenizer code at all.
+    pending = Promise.all([import("js-tiktoken/lite"), RANKS[encoding]()]).then(
+      ([{ Tiktoken }, mod]) => {
         const tokenizer = wrap(encoding, new Tiktoken(mod.default));
         loaded.set(encoding, tokenizer);
         loading.delete(encoding);
