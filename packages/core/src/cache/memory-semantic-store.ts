@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "../errors.js";
+import { PackedQuantizedRows } from "./packed-quantized-rows.js";
 import {
   dotRow,
   dotRowSparse,
@@ -8,15 +9,25 @@ import {
   sparseQuery,
 } from "./semantic-store.js";
 
-/** One scope's entries: vectors packed row by row in one Float32Array for a cache-friendly scan. */
+/**
+ * One scope's entries: vectors packed row by row in one Float32Array for a cache-friendly scan,
+ * plus a quantized copy that bounds dense scores cheaply (scratch `upper`/`lower` hold a
+ * search's bounds).
+ */
 class Partition {
   vectors: Float32Array;
+  quantized: PackedQuantizedRows;
+  upper: Float64Array;
+  lower: Float64Array;
   entries: SemanticEntry[] = [];
   expiresAt: number[] = [];
   slots = new Map<string, number>();
 
   constructor(readonly dims: number) {
     this.vectors = new Float32Array(dims * 64);
+    this.quantized = new PackedQuantizedRows(dims, 64);
+    this.upper = new Float64Array(64);
+    this.lower = new Float64Array(64);
   }
 
   get size(): number {
@@ -31,10 +42,15 @@ class Partition {
         const grown = new Float32Array(this.vectors.length * 2);
         grown.set(this.vectors);
         this.vectors = grown;
+        const capacity = grown.length / this.dims;
+        this.quantized.grow(capacity);
+        this.upper = new Float64Array(capacity);
+        this.lower = new Float64Array(capacity);
       }
       this.slots.set(entry.id, slot);
     }
     this.vectors.set(vector, slot * this.dims);
+    this.quantized.write(slot, vector);
     this.entries[slot] = entry;
     this.expiresAt[slot] = expiresAt;
   }
@@ -45,6 +61,7 @@ class Partition {
     const removed = this.entries[slot]!;
     if (slot !== last) {
       this.vectors.copyWithin(slot * this.dims, last * this.dims, (last + 1) * this.dims);
+      this.quantized.write(slot, this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims));
       this.entries[slot] = this.entries[last]!;
       this.expiresAt[slot] = this.expiresAt[last]!;
       this.slots.set(this.entries[slot]!.id, slot);
@@ -63,8 +80,73 @@ class Partition {
 }
 
 /**
- * In-process semantic store: exact brute-force cosine search over unit vectors, one packed
- * matrix per scope (a sparse query, like the lexical embedder's, skips its zero coordinates). Fast enough for tens of thousands of entries per scope (see bench/cache).
+ * Exact scan over every live row, noting expired ones: the sparse path, and the fallback for a
+ * dense query that cannot be quantized.
+ */
+function fullScan(
+  p: Partition,
+  vector: Float32Array,
+  sparse: ReturnType<typeof sparseQuery>,
+  now: number,
+  expired: number[],
+): [number, number] {
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0, size = p.size; i < size; i++) {
+    if (p.expiresAt[i]! <= now) {
+      expired.push(i);
+      continue;
+    }
+    const score = sparse ? dotRowSparse(p.vectors, i, p.dims, sparse) : dotRow(p.vectors, i, vector);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return [best, bestScore];
+}
+
+/**
+ * The same answer as `fullScan`, given bounds from `p.quantized.bound`: every row whose true
+ * score is the best (and at least `minSimilarity`) has an upper bound >= both `minSimilarity`
+ * and the largest live lower bound, so only rows with such an upper bound are rescored, in
+ * slot order with the same strict `>` so ties resolve to the same row.
+ */
+function boundedScan(
+  p: Partition,
+  vector: Float32Array,
+  minSimilarity: number,
+  now: number,
+  expired: number[],
+): [number, number] {
+  const { upper, lower } = p;
+  let floor = minSimilarity;
+  for (let i = 0, size = p.size; i < size; i++) {
+    if (p.expiresAt[i]! <= now) {
+      expired.push(i);
+      // NaN compares false with every floor, so the rescoring pass skips the row.
+      upper[i] = Number.NaN;
+    } else if (lower[i]! > floor) floor = lower[i]!;
+  }
+  let best = -1;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (let i = 0, size = p.size; i < size; i++) {
+    if (!(upper[i]! >= floor)) continue;
+    const score = dotRow(p.vectors, i, vector);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return [best, bestScore];
+}
+
+/**
+ * In-process semantic store: exact cosine search over unit vectors, one packed matrix per scope.
+ * A sparse query, like the lexical embedder's, skips its zero coordinates; a dense one first
+ * bounds every row's score from a quantized copy and rescores exactly only the rows that could
+ * win, returning the same match as a full scan. Fast enough for tens of thousands of entries
+ * per scope (see bench/cache).
  * When a scope is full, its oldest entry is evicted.
  */
 export class MemorySemanticStore implements SemanticStore {
@@ -90,20 +172,11 @@ export class MemorySemanticStore implements SemanticStore {
     this.#checkDims(p, vector);
     const now = Date.now();
     const sparse = sparseQuery(vector);
-    let best = -1;
-    let bestScore = Number.NEGATIVE_INFINITY;
     const expired: number[] = [];
-    for (let i = 0, size = p.size; i < size; i++) {
-      if (p.expiresAt[i]! <= now) {
-        expired.push(i);
-        continue;
-      }
-      const score = sparse ? dotRowSparse(p.vectors, i, p.dims, sparse) : dotRow(p.vectors, i, vector);
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    }
+    const [best, bestScore] =
+      !sparse && p.quantized.bound(vector, p.size, p.upper, p.lower)
+        ? boundedScan(p, vector, minSimilarity, now, expired)
+        : fullScan(p, vector, sparse, now, expired);
     const match =
       best >= 0 && bestScore >= minSimilarity
         ? { entry: p.entries[best]!, similarity: bestScore }
