@@ -1,14 +1,22 @@
 import pRetry from "p-retry";
-import { sleep } from "../abort.js";
+import { abortReason, linkCallOptions, sleep } from "../abort.js";
 import { AbortedError, type KeelError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
-import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
-import { createModelStream } from "../model-stream.js";
+import type {
+  CallOptions,
+  Middleware,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  ModelStream,
+  StreamEvent,
+} from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
+import { forwardingStream, streamDone } from "./forwarding-stream.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
-import { delayedBy, forwardedResponse } from "./queue-timings.js";
+import { delayedBy } from "./queue-timings.js";
 
 export interface RetryOptions {
   /** Attempts in total, the first included. Default 3. */
@@ -53,10 +61,12 @@ const RETRY_AFTER_JITTER = 0.1;
  * `retryAfterMs`, within attempt and time budgets. Streams are retried only until their first
  * content event reaches the caller. After giving up it throws the last error unchanged.
  *
- * For `generate` the loop is p-retry's. p-retry computes its own delays and has no per-error
- * delay, so its delay is set to zero and this middleware does its wait (jittered backoff or
- * retry-after) in `onFailedAttempt`, where it also decides to stop by rethrowing the error.
- * Streams pull each attempt's events straight through a loop of their own with the same policy.
+ * For `generate` the first attempt runs on its own (most calls need no retry, and p-retry's
+ * set-up per call is measurable) and the retries are p-retry's. p-retry computes its own delays
+ * and has no per-error delay, so its delay is set to zero and this middleware does its wait
+ * (jittered backoff or retry-after) in `onFailedAttempt`, where it also decides to stop by
+ * rethrowing the error. Streams forward each attempt's events through a loop of their own with
+ * the same policy.
  */
 export function retry(options: RetryOptions = {}): Middleware {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -91,11 +101,19 @@ export function retry(options: RetryOptions = {}): Middleware {
   }
 
   return (next: Model) => {
-    /** Runs `attempt` under p-retry, waiting and deciding as `plan` says. */
-    function loop<T>(call: CallOptions | undefined, attempt: () => Promise<T>): Promise<T> {
-      const startedAt = Date.now();
+    /**
+     * Retries after a failed first attempt under p-retry, waiting and deciding as `plan` says.
+     * p-retry's attempt 1 is the one already made: it only rethrows `first`.
+     */
+    function loop<T>(
+      call: CallOptions | undefined,
+      startedAt: number,
+      first: KeelError,
+      attempt: () => Promise<T>,
+    ): Promise<T> {
       return pRetry(
         async (attemptNumber) => {
+          if (attemptNumber === 1) throw first;
           hub.emit("retry.attempted", { model: next.id, attempt: attemptNumber }, call?.context);
           try {
             return await attempt();
@@ -120,8 +138,16 @@ export function retry(options: RetryOptions = {}): Middleware {
 
     async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
       const startedAt = Date.now();
+      hub.emit("retry.attempted", { model: next.id, attempt: 1 }, call?.context);
+      let first: KeelError;
+      try {
+        // Most calls succeed at once; only a failed one pays for setting up p-retry.
+        return await next.generate(request, call);
+      } catch (thrown) {
+        first = toKeelError(thrown, next.provider);
+      }
       let attemptStartedAt = startedAt;
-      const response = await loop(call, () => {
+      const response = await loop(call, startedAt, first, () => {
         attemptStartedAt = Date.now();
         return next.generate(request, call);
       });
@@ -129,49 +155,114 @@ export function retry(options: RetryOptions = {}): Middleware {
       return delayedBy(response, attemptStartedAt - startedAt);
     }
 
-    function stream(request: ModelRequest, call?: CallOptions) {
-      let answer: ModelResponse | undefined;
-      /**
-       * Pulls each attempt's events straight through, with the same policy as `loop` (p-retry's
-       * callback-driven loop would need a handoff, two promises per event, on this hot path).
-       */
-      async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
-        // `signal` fires on caller abort, deadline, and when the consumer stops early (the
-        // stream's own cleanup aborts it), which ends a running attempt or wait in every case.
+    /**
+     * Forwards each attempt's events straight from its stream, with the same policy as `loop`
+     * (p-retry's callback-driven loop would need a handoff, two promises per event, on this hot
+     * path). The answer is the successful attempt's own response, so events are not aggregated here.
+     */
+    function stream(request: ModelRequest, call?: CallOptions): ModelStream {
+      return forwardingStream((settle) => {
+        // Fires on caller abort and when the consumer stops early, which ends a running attempt
+        // or wait in either case. The deadline needs no timer here: each attempt enforces it.
+        const controller = new AbortController();
+        const signal = controller.signal;
+        const dispose = linkCallOptions(controller, { signal: call?.signal });
         const attemptCall = { ...call, signal };
-        const startedAt = Date.now();
+        let startedAt = 0;
+        let attemptStartedAt = 0;
+        let attempt = 0;
         let delivered = false;
-        for (let attempt = 1; ; attempt++) {
+        let inner: ModelStream | undefined;
+        let source: AsyncIterator<StreamEvent> | undefined;
+        let state: "open" | "failing" | "closed" = "open";
+        let failure: KeelError | undefined;
+
+        const open = (): Promise<IteratorResult<StreamEvent>> => {
+          attempt++;
+          attemptStartedAt = Date.now();
           hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
           try {
-            const inner = next.stream(request, attemptCall);
-            for await (const event of inner) {
-              // A failing stream yields `error` and then throws it; the throw is what is retried.
-              if (event.type === "error") continue;
-              if (isContentEvent(event)) delivered = true;
-              yield event;
-            }
-            answer = await inner.response;
-            return;
+            inner = next.stream(request, attemptCall);
+            source = inner[Symbol.asyncIterator]();
+            return source.next().then(onStep, onFailure);
           } catch (thrown) {
-            const error = toKeelError(thrown, next.provider);
-            const canRetry = !delivered || options.retryStreamAfterFirstToken === true;
-            const delayMs = canRetry ? plan(error, attempt, startedAt, attemptCall) : undefined;
-            if (delayMs === undefined) throw error;
-            hub.emit(
-              "retry.scheduled",
-              { model: next.id, attempt: attempt + 1, delayMs, error },
-              call?.context,
-            );
-            await sleep(delayMs, signal);
+            return Promise.resolve(onFailure(thrown));
           }
-        }
-      }
-      return createModelStream(produce, {
-        provider: next.provider,
-        model: next.id,
-        options: call,
-        finalize: (outer) => forwardedResponse(outer, answer),
+        };
+        const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
+          if (state !== "open") return streamDone();
+          const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
+          state = "failing";
+          failure = error;
+          dispose();
+          settle.reject(error);
+          return { value: { type: "error", error }, done: false };
+        };
+        /** An attempt failed: wait and start the next one, or hand out the error. */
+        const onFailure = (
+          thrown: unknown,
+        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+          if (state !== "open") return streamDone();
+          const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
+          const canRetry = !delivered || options.retryStreamAfterFirstToken === true;
+          const delayMs = canRetry ? plan(error, attempt, startedAt, attemptCall) : undefined;
+          if (delayMs === undefined) return fail(error);
+          const payload = { model: next.id, attempt: attempt + 1, delayMs, error };
+          hub.emit("retry.scheduled", payload, call?.context);
+          return sleep(delayMs, signal).then(() => (state === "open" ? open() : streamDone()), fail);
+        };
+        const onStep = (
+          step: IteratorResult<StreamEvent>,
+        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+          if (state !== "open") return streamDone();
+          if (step.done) {
+            // The caller waited through the failed attempts too.
+            const offsetMs = attemptStartedAt - startedAt;
+            return (inner as ModelStream).response.then((answer) => {
+              if (state !== "open") return streamDone();
+              state = "closed";
+              dispose();
+              settle.resolve(delayedBy(answer, offsetMs));
+              return step;
+            }, onFailure);
+          }
+          const event = step.value;
+          // A failing stream yields `error` and then throws it; the error is what is retried.
+          if (event.type === "error") return onFailure(event.error);
+          if (!delivered && isContentEvent(event)) delivered = true;
+          return step;
+        };
+
+        return {
+          next() {
+            if (state === "failing") {
+              state = "closed";
+              return Promise.reject(failure);
+            }
+            if (state === "closed") return Promise.resolve(streamDone());
+            if (!source) {
+              startedAt = Date.now();
+              return open();
+            }
+            return source.next().then(onStep, onFailure);
+          },
+          async return() {
+            const wasOpen = state === "open";
+            state = "closed";
+            if (wasOpen) {
+              // The consumer stopped early: cancel the attempt (or the wait) and settle `response`.
+              const reason = new AbortedError("the stream was closed before it ended");
+              controller.abort(reason);
+              dispose();
+              settle.reject(reason);
+              await source?.return?.();
+            }
+            return streamDone();
+          },
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
       });
     }
 

@@ -1,12 +1,20 @@
 import { abortReason, earliestDeadline, linkCallOptions } from "../abort.js";
-import { AbortedError, InvalidRequestError, TimeoutError } from "../errors.js";
+import { AbortedError, InvalidRequestError, type KeelError, TimeoutError } from "../errors.js";
 import { type EventHub, events as globalEvents, type KeelEventMap } from "../events.js";
-import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
-import { createModelStream } from "../model-stream.js";
+import type {
+  CallOptions,
+  Middleware,
+  Model,
+  ModelRequest,
+  ModelResponse,
+  ModelStream,
+  StreamEvent,
+} from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
+import { forwardingStream, streamDone } from "./forwarding-stream.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
-import { forwardedResponse } from "./queue-timings.js";
 import { raceAbort } from "./race-abort.js";
 
 export interface TimeoutOptions {
@@ -140,14 +148,27 @@ export function timeout(options: TimeoutOptions): Middleware {
       }
     }
 
-    function stream(request: ModelRequest, call?: CallOptions) {
-      let answer: ModelResponse | undefined;
-      async function* produce(outerSignal: AbortSignal): AsyncGenerator<StreamEvent> {
-        const startedAt = Date.now();
-        const deadline = deadlineOf(startedAt, call);
-        const limits = watch(call, outerSignal);
-        let lastEventAt = startedAt;
+    /**
+     * Forwards the inner stream's events as they are, with one timer for the whole stream, and
+     * reports the inner stream's own response: no aggregation and no extra async step per event.
+     */
+    function stream(request: ModelRequest, call?: CallOptions): ModelStream {
+      return forwardingStream((settle) => {
+        let limits: ReturnType<typeof watch> | undefined;
+        let deadline: Limit | undefined;
+        let inner: ModelStream | undefined;
+        let source: AsyncIterator<StreamEvent> | undefined;
+        let startedAt = 0;
+        let lastEventAt = 0;
         let sawContent = false;
+        let state: "open" | "failing" | "closed" = "open";
+        let failure: KeelError | undefined;
+        // A read in flight fails as soon as the limits' signal fires, even if the inner stream
+        // ignores it. One listener for the whole stream: a listener or race per event costs GC time.
+        let settleRead:
+          | ((step: IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>>) => void)
+          | undefined;
+
         /** The nearest limit now. It only moves later as events arrive, which lets one timer serve the whole stream. */
         const nearest = (): Limit | undefined => {
           let limit = deadline;
@@ -159,59 +180,110 @@ export function timeout(options: TimeoutOptions): Middleware {
           if (idleMs !== undefined) consider({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
           return limit;
         };
-
-        const inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
-        const iterator = inner[Symbol.asyncIterator]();
-        // A read in flight fails as soon as the limits' signal fires, even if the inner stream
-        // ignores it. One listener for the whole stream: a listener or race per event costs GC time.
-        let failRead: ((error: unknown) => void) | undefined;
-        const onAbort = () => failRead?.(abortReason(limits.signal));
-        limits.signal.addEventListener("abort", onAbort, { once: true });
+        /** Hands `step` to the read in flight, if one still is. */
+        const answerRead = (step: IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>>) => {
+          const resolve = settleRead;
+          settleRead = undefined;
+          resolve?.(step);
+        };
+        const onAbort = () => {
+          if (settleRead) answerRead(fail(abortReason((limits as ReturnType<typeof watch>).signal)));
+        };
+        const finish = () => {
+          limits?.dispose();
+          limits?.signal.removeEventListener("abort", onAbort);
+        };
+        /** The stream failed: settle, cancel what is left of the inner one, and hand out the `error` event. */
+        const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
+          if (state !== "open") return streamDone();
+          const explained = limits ? limits.explain(thrown, deadline) : thrown;
+          const error = call?.signal?.aborted
+            ? abortReason(call.signal)
+            : toKeelError(explained, next.provider);
+          state = "failing";
+          failure = error;
+          finish();
+          if (limits && !limits.signal.aborted)
+            limits.cancel.abort(new AbortedError("the stream was closed before it ended"));
+          source?.return?.().catch(() => {});
+          settle.reject(error);
+          return { value: { type: "error", error }, done: false };
+        };
+        const onStep = (
+          step: IteratorResult<StreamEvent>,
+        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+          if (state !== "open") return streamDone();
+          if (step.done) {
+            return (inner as ModelStream).response.then((answer) => {
+              if (state !== "open") return streamDone();
+              state = "closed";
+              finish();
+              settle.resolve(answer);
+              return step;
+            }, fail);
+          }
+          const event = step.value;
+          if (event.type === "error") return fail(event.error);
+          if (idleMs !== undefined) lastEventAt = Date.now();
+          if (!sawContent && isContentEvent(event)) sawContent = true;
+          return step;
+        };
+        const onRead = (step: IteratorResult<StreamEvent>) => {
+          if (settleRead) answerRead(onStep(step));
+        };
+        const onReadFailed = (thrown: unknown) => {
+          if (settleRead) answerRead(fail(thrown));
+        };
         const read = (): Promise<IteratorResult<StreamEvent>> => {
-          if (limits.signal.aborted) return Promise.reject(abortReason(limits.signal));
-          return new Promise((resolve, reject) => {
-            failRead = reject;
-            iterator.next().then(resolve, reject);
+          const signal = (limits as ReturnType<typeof watch>).signal;
+          if (signal.aborted) return Promise.resolve(fail(abortReason(signal)));
+          const pending = (source as AsyncIterator<StreamEvent>).next();
+          return new Promise<IteratorResult<StreamEvent>>((resolve) => {
+            settleRead = resolve;
+            pending.then(onRead, onReadFailed);
           });
         };
-        let reading = false;
-        let finished = false;
-        try {
-          limits.arm(nearest(), nearest);
-          for (;;) {
-            reading = true;
-            const step = await read();
-            failRead = undefined;
-            reading = false;
-            if (step.done) break;
-            if (step.value.type === "error") throw step.value.error;
-            lastEventAt = Date.now();
-            if (isContentEvent(step.value)) sawContent = true;
-            yield step.value;
-          }
-          finished = true;
-          answer = await inner.response;
-        } catch (error) {
-          throw limits.explain(error, deadline);
-        } finally {
-          limits.dispose();
-          limits.signal.removeEventListener("abort", onAbort);
-          if (!finished) {
-            if (!limits.signal.aborted)
-              limits.cancel.abort(new AbortedError("the stream was closed before it ended"));
-            // A read still in flight ends through the abort; awaiting it could hang on a stuck model.
-            const closing = iterator.return?.();
-            if (reading) closing?.catch(() => {});
-            else await closing?.catch(() => {});
-          }
-        }
-      }
-      return createModelStream(produce, {
-        provider: next.provider,
-        model: next.id,
-        // This middleware enforces the caller's deadline itself, so it can report it.
-        options: { ...call, deadline: undefined },
-        finalize: (outer) => forwardedResponse(outer, answer),
+
+        return {
+          next() {
+            if (state === "failing") {
+              state = "closed";
+              return Promise.reject(failure);
+            }
+            if (state === "closed") return Promise.resolve(streamDone());
+            if (!source) {
+              try {
+                startedAt = Date.now();
+                lastEventAt = startedAt;
+                deadline = deadlineOf(startedAt, call);
+                limits = watch(call, call?.signal);
+                limits.signal.addEventListener("abort", onAbort, { once: true });
+                inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
+                source = inner[Symbol.asyncIterator]();
+                limits.arm(nearest(), nearest);
+              } catch (thrown) {
+                return Promise.resolve(fail(thrown));
+              }
+            }
+            return read();
+          },
+          async return() {
+            const wasOpen = state === "open";
+            state = "closed";
+            if (wasOpen) {
+              const reason = new AbortedError("the stream was closed before it ended");
+              finish();
+              if (limits && !limits.signal.aborted) limits.cancel.abort(reason);
+              settle.reject(reason);
+              // A read still in flight ends through the abort; awaiting it could hang on a stuck model.
+              source?.return?.().catch(() => {});
+            }
+            return streamDone();
+          },
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+        };
       });
     }
 

@@ -1,0 +1,52 @@
+import type { KeelError } from "../errors.js";
+import type { ModelResponse, ModelStream, StreamEvent } from "../model.js";
+
+/** Settles a forwarding stream's `response`. */
+export interface ResponseSettler {
+  resolve: (response: ModelResponse) => void;
+  reject: (error: KeelError) => void;
+}
+
+/**
+ * A `ModelStream` around a hand-written iterator that forwards another stream's events. Unlike
+ * `createModelStream` it adds no async step and no aggregation per event: a forwarding middleware
+ * reports the inner stream's own response, so re-aggregating every event would be wasted work on
+ * the hot path. `start` builds the iterator (at the first read) and must settle `response`.
+ */
+export function forwardingStream(
+  start: (settle: ResponseSettler) => AsyncIterableIterator<StreamEvent>,
+): ModelStream {
+  let settle!: ResponseSettler;
+  const response = new Promise<ModelResponse>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  // Callers who only iterate never await `response`; its rejection must not be unhandled.
+  response.catch(() => {});
+  let started = false;
+  const run = () => start(settle);
+  return {
+    [Symbol.asyncIterator]() {
+      if (started) throw new TypeError("a ModelStream can be iterated only once");
+      started = true;
+      return run();
+    },
+    get response() {
+      if (!started) {
+        started = true;
+        void (async () => {
+          try {
+            for await (const _ of run());
+          } catch {
+            // Surfaced through `response`.
+          }
+        })();
+      }
+      return response;
+    },
+  };
+}
+
+/** The end of a stream that has nothing more to hand out. */
+export function streamDone(): IteratorResult<StreamEvent> {
+  return { value: undefined, done: true };
+}
