@@ -42,11 +42,11 @@ export async function coldStart(
       url: await bundle(dir, "openai-only", 'import * as sdk from "openai";\nexport { sdk };', "providers"),
     },
     {
-      label: "`zod` (a dependency `@keel/core` imports at load)",
+      label: "`zod` alone (reference: core loads it only once a zod schema is used)",
       url: await bundle(dir, "zod-only", 'import * as zod from "zod";\nexport { zod };', "core"),
     },
     {
-      label: "`@keel/core` + `@keel/providers/openai` (loads `openai` and `zod` too)",
+      label: "`@keel/core` + `@keel/providers/openai` (loads `openai` too)",
       url: await bundle(
         dir,
         "keel",
