@@ -34,9 +34,10 @@ export class Semaphore {
 
   /** Waits in line for a slot. Aborting `signal` leaves the line and rejects with the signal's Keel error. */
   acquire(signal?: AbortSignal): Promise<Release> {
+    // An already-aborted caller gets no slot, even a free one.
+    if (signal?.aborted) return Promise.reject(abortReason(signal));
     const now = this.tryAcquire();
     if (now) return Promise.resolve(now);
-    if (signal?.aborted) return Promise.reject(abortReason(signal));
     return new Promise<Release>((resolve, reject) => {
       const grant = (release: Release) => {
         signal?.removeEventListener("abort", onAbort);

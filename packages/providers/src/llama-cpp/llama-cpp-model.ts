@@ -1,5 +1,6 @@
 import {
   AbortedError,
+  abortReason,
   type CallOptions,
   ContextLengthExceededError,
   createModelStream,
@@ -11,6 +12,7 @@ import {
   type ModelStream,
   observeModel,
   ProviderUnavailableError,
+  Semaphore,
   type StreamEvent,
 } from "@keel/core";
 import type {
@@ -26,7 +28,6 @@ import { ChatEventMapper } from "./chat-events.js";
 import { type LlamaCppChatWrapperOption, resolveLlamaChatWrapper } from "./chat-wrapper.js";
 import { defaultThreadCount } from "./default-threads.js";
 import { EventChannel } from "./event-channel.js";
-import { FifoSlots } from "./fifo-slots.js";
 import { GrammarCache } from "./grammar-cache.js";
 import { toGenerationError } from "./llama-errors.js";
 import { LazyResource, type LlamaLoadSettings, type LoadedModel, loadModel } from "./loaded-model.js";
@@ -89,7 +90,8 @@ interface ChatRuntime {
   loaded: LoadedModel;
   context: LlamaContext;
   wrapper: ChatWrapper;
-  slots: FifoSlots;
+  /** A context has a fixed number of sequences; calls beyond it wait in line instead of failing. */
+  slots: Semaphore;
   grammars: GrammarCache;
   info: LlamaCppModelInfo;
 }
@@ -194,7 +196,7 @@ async function startChatRuntime(
     loaded,
     context,
     wrapper,
-    slots: new FifoSlots(concurrency),
+    slots: new Semaphore(concurrency),
     grammars: new GrammarCache(llama),
     info: {
       modelPath,

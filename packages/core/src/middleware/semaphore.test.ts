@@ -1,10 +1,10 @@
-import { AbortedError } from "@keel/core";
 import { describe, expect, it } from "vitest";
-import { FifoSlots } from "./fifo-slots.js";
+import { AbortedError } from "../errors.js";
+import { Semaphore } from "./semaphore.js";
 
-describe("FifoSlots", () => {
+describe("Semaphore", () => {
   it("hands slots out first come, first served, and passes a freed slot to the longest waiter", async () => {
-    const slots = new FifoSlots(1);
+    const slots = new Semaphore(1);
     const order: string[] = [];
     const first = await slots.acquire();
     const inLine = (name: string) =>
@@ -24,7 +24,7 @@ describe("FifoSlots", () => {
   });
 
   it("lets an aborted waiter leave the line without taking a slot", async () => {
-    const slots = new FifoSlots(1);
+    const slots = new Semaphore(1);
     const held = await slots.acquire();
     const controller = new AbortController();
     const leaving = slots.acquire(controller.signal);
