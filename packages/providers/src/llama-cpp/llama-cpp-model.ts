@@ -1,6 +1,5 @@
 import {
   AbortedError,
-  abortReason,
   type CallOptions,
   ContextLengthExceededError,
   createModelStream,
