@@ -28,7 +28,7 @@ export class ResponseAccumulator {
       case "text-delta": {
         this.#markFirstToken();
         this.text += event.text;
-        const last = this.content.at(-1);
+        const last = this.content[this.content.length - 1];
         if (last?.type === "text") last.text += event.text;
         else this.content.push({ type: "text", text: event.text });
         break;

@@ -74,14 +74,30 @@ export class ChatStreamMapper {
     }
     const usage = chunk.usage ?? this.#dialect?.usageOf?.(chunk as unknown as Record<string, unknown>);
     if (usage) this.#usage = chatUsage(usage);
-    for (const choice of chunk.choices ?? []) {
+    // No `?? []` / `?? {}` fallbacks below: they would allocate for nearly every chunk.
+    const choices = chunk.choices;
+    if (!choices) return events;
+    for (const choice of choices) {
       if (choice.index !== 0) continue;
-      const delta = choice.delta ?? {};
-      const reasoning = reasoningTextOf(delta, this.#dialect?.reasoningFields);
-      if (reasoning !== undefined) events.push({ type: "reasoning-delta", text: reasoning });
-      if (delta.content) events.push({ type: "text-delta", text: delta.content });
-      if (delta.refusal) this.#refusal += delta.refusal;
-      for (const fragment of delta.tool_calls ?? []) {
+      const delta = choice.delta;
+      if (delta) this.#delta(delta, events);
+      if (choice.finish_reason) {
+        this.#rawFinishReason = choice.finish_reason;
+        events.push(...this.#toolCallEvents());
+      }
+    }
+    return events;
+  }
+
+  /** Adds the events for choice 0's delta. */
+  #delta(delta: ChatCompletionChunk.Choice.Delta, events: StreamEvent[]): void {
+    const reasoning = reasoningTextOf(delta, this.#dialect?.reasoningFields);
+    if (reasoning !== undefined) events.push({ type: "reasoning-delta", text: reasoning });
+    if (delta.content) events.push({ type: "text-delta", text: delta.content });
+    if (delta.refusal) this.#refusal += delta.refusal;
+    const fragments = delta.tool_calls;
+    if (fragments)
+      for (const fragment of fragments) {
         const call = this.#toolCalls.add({
           index: fragment.index,
           id: fragment.id,
@@ -96,12 +112,6 @@ export class ChatStreamMapper {
           argumentsDelta: argumentsFragment(fragment.function?.arguments) ?? "",
         });
       }
-      if (choice.finish_reason) {
-        this.#rawFinishReason = choice.finish_reason;
-        events.push(...this.#toolCallEvents());
-      }
-    }
-    return events;
   }
 
   /** The closing events; throws when the stream ended before choice 0 finished (a truncated stream). */

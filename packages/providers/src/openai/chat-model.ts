@@ -15,6 +15,7 @@ import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
 import type { SystemMessageRole } from "./chat-messages.js";
 import { toChatBody } from "./chat-request.js";
+import { chunkEventSource } from "./chunk-event-source.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
 import { assertEventStream, requestOptions } from "./transport.js";
@@ -64,26 +65,36 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
     ...(dialect ? { dialect } : {}),
   };
 
-  async function* produce(request: ModelRequest, options: CallOptions | undefined, signal: AbortSignal) {
+  /** The stream's events, pulled chunk by chunk (see `chunkEventSource` for why not a generator). */
+  function produce(
+    request: ModelRequest,
+    options: CallOptions | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<StreamEvent> {
     const body = toChatBody(modelId, request, { stream: true, ...bodyOptions });
     let mapper: ChatStreamMapper;
-    try {
-      const {
-        data: stream,
-        response,
-        request_id,
-      } = await client().chat.completions.create(body, requestOptions(signal, options)).withResponse();
-      await assertEventStream(response, provider);
-      mapper = new ChatStreamMapper(request_id ?? undefined, dialect);
-      // A plain loop: `yield*` over a sync iterable costs an extra promise per event in an async generator.
-      for await (const chunk of stream) for (const event of mapper.chunk(chunk)) yield event;
-    } catch (error) {
-      throw toOpenAIError(error, signal, provider);
-    }
-    // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
-    if (signal.aborted) throw abortReason(signal);
-    yield* mapper.end();
-    if (!mapper.hasUsage) reportMissingUsage(provider, modelId, true);
+    return chunkEventSource({
+      async open() {
+        const {
+          data: stream,
+          response,
+          request_id,
+        } = await client().chat.completions.create(body, requestOptions(signal, options)).withResponse();
+        await assertEventStream(response, provider);
+        mapper = new ChatStreamMapper(request_id ?? undefined, dialect);
+        return stream[Symbol.asyncIterator]();
+      },
+      map: (chunk) => mapper.chunk(chunk),
+      toError: (error) => toOpenAIError(error, signal, provider),
+      end() {
+        // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
+        if (signal.aborted) throw abortReason(signal);
+        return [...mapper.end()];
+      },
+      done() {
+        if (!mapper.hasUsage) reportMissingUsage(provider, modelId, true);
+      },
+    });
   }
 
   return observeModel({
@@ -112,7 +123,7 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
       }
     },
     stream(request: ModelRequest, options?: CallOptions) {
-      return createModelStream((signal): AsyncIterable<StreamEvent> => produce(request, options, signal), {
+      return createModelStream((signal) => produce(request, options, signal), {
         provider,
         model: modelId,
         ...(options ? { options } : {}),
