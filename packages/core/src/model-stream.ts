@@ -44,10 +44,9 @@ export function createModelStream(
     let state: "open" | "failing" | "closed" = "open";
     let failure: KeelError | undefined;
 
-    const done = (): IteratorResult<StreamEvent> => ({ value: undefined, done: true });
     /** The producer failed: settle, then hand out the `error` event (the next read throws it). */
     const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
-      if (state !== "open") return done();
+      if (state !== "open") return streamDone();
       const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, init.provider);
       state = "failing";
       failure = error;
@@ -58,7 +57,7 @@ export function createModelStream(
     const onStep = (
       step: IteratorResult<StreamEvent>,
     ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
-      if (state !== "open") return done();
+      if (state !== "open") return streamDone();
       if (step.done) {
         state = "closed";
         dispose();
@@ -87,7 +86,7 @@ export function createModelStream(
           state = "closed";
           return Promise.reject(failure);
         }
-        if (state === "closed") return Promise.resolve(done());
+        if (state === "closed") return Promise.resolve(streamDone());
         try {
           source ??= produce(signal)[Symbol.asyncIterator]();
           return source.next().then(onStep, fail);
@@ -106,7 +105,7 @@ export function createModelStream(
           settle.reject(reason);
           await source?.return?.();
         }
-        return done();
+        return streamDone();
       },
       [Symbol.asyncIterator]() {
         return this;
@@ -140,4 +139,9 @@ export function createModelStream(
 /** Collects a stream into its response; convenient for `generate` built on `stream`. */
 export function collect(stream: ModelStream): Promise<ModelResponse> {
   return stream.response;
+}
+
+/** The end of a stream that has nothing more to hand out. */
+export function streamDone(): IteratorResult<StreamEvent> {
+  return { value: undefined, done: true };
 }

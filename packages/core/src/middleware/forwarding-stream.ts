@@ -45,8 +45,3 @@ export function forwardingStream(
     },
   };
 }
-
-/** The end of a stream that has nothing more to hand out. */
-export function streamDone(): IteratorResult<StreamEvent> {
-  return { value: undefined, done: true };
-}

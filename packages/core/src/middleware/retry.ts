@@ -11,10 +11,11 @@ import type {
   ModelStream,
   StreamEvent,
 } from "../model.js";
+import { streamDone } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
 import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
-import { forwardingStream, streamDone } from "./forwarding-stream.js";
+import { forwardingStream } from "./forwarding-stream.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
 import { delayedBy } from "./queue-timings.js";
 
