@@ -121,6 +121,17 @@ describe("semanticCache", () => {
     expect(semanticPrompt({ messages: [{ role: "assistant", content: "x" }] })).toBeUndefined();
   });
 
+  it("passes a prompt with no words (an all-zero embedding) through uncached, saying why", async () => {
+    const { base, model, seen } = setup();
+    for (let i = 0; i < 2; i++) expect((await model.generate(ask("'S"))).cached).toBeFalsy();
+    expect(base.requests).toHaveLength(2);
+    const misses = seen.filter((e) => e.type === "cache.miss");
+    expect(misses.map((e) => (e as { reason: string }).reason)).toEqual([
+      "uncacheable-request",
+      "uncacheable-request",
+    ]);
+  });
+
   it("replays hits as streams", async () => {
     const { model } = setup();
     await model.stream(ask("What is the capital of France?")).response;

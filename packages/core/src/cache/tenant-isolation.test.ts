@@ -9,7 +9,7 @@ import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/scripted-model.js";
 import { MemoryCacheStore } from "./cache-store.js";
 import { cache } from "./exact-cache.js";
-import { lexicalEmbedder } from "./lexical-embedder.js";
+import { lexicalEmbedder, lexicalWords } from "./lexical-embedder.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
 import { semanticCache } from "./semantic-cache.js";
 
@@ -49,7 +49,9 @@ const tenant = fc.option(
     nil: undefined,
   },
 );
-const prompt = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /[\p{L}\p{N}]/u.test(s));
+// A prompt the lexical embedder cannot see (no words, e.g. "'S") is never semantically cached by
+// design (semantic-cache.test.ts covers that), so the property draws prompts with at least one word.
+const prompt = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => lexicalWords(s).length > 0);
 
 describe("tenant isolation (property)", () => {
   for (const [name, make, runs] of caches)
