@@ -1,6 +1,6 @@
-import type { StreamEvent } from "@keel/core";
 import { describe, expect, it, vi } from "vitest";
 import { chunkEventSource } from "./chunk-event-source.js";
+import type { StreamEvent } from "./model.js";
 
 /** A chunk iterator that records whether it was closed. */
 function chunksOf(values: string[]) {

@@ -1,6 +1,15 @@
-import type { StreamEvent } from "@keel/core";
+import type { StreamEvent } from "./model.js";
+import {
+  asIs,
+  type FusableIterator,
+  type OnError,
+  type OnStep,
+  rethrow,
+  type StepResult,
+  thenStep,
+} from "./stream-read.js";
 
-/** How a chunked provider stream becomes Keel events. */
+/** How a chunked provider stream (an SDK's parsed server-sent events) becomes Keel events. */
 export interface ChunkEventSourceInit<C> {
   /** Sends the request and resolves to its chunks; a failure goes through `toError`. */
   open: () => Promise<AsyncIterator<C>>;
@@ -17,13 +26,14 @@ export interface ChunkEventSourceInit<C> {
 const DONE: IteratorResult<StreamEvent> = { value: undefined, done: true };
 
 /**
- * The events of a chunked stream, as an iterator written by hand rather than an async generator
- * that loops over the chunks: each chunk costs one `then` instead of a generator's await and
- * yield hops, which matters because it runs for every chunk of every stream. Behaves like
+ * The events of a chunked stream, for an adapter's `createModelStream` producer. It is an
+ * iterator written by hand rather than an async generator looping over the chunks: each chunk
+ * costs one `then` (shared with every Keel layer above it, see `FusableIterator`) instead of a
+ * generator's await and yield hops, and this runs for every chunk of every stream. Behaves like
  * `for await (const chunk of open()) yield* map(chunk); yield* end(); done()`, with failures
  * while opening, reading or mapping passed through `toError`.
  */
-export function chunkEventSource<C>(init: ChunkEventSourceInit<C>): AsyncIterableIterator<StreamEvent> {
+export function chunkEventSource<C>(init: ChunkEventSourceInit<C>): FusableIterator {
   let chunks: AsyncIterator<C> | undefined;
   let phase: "idle" | "reading" | "ending" | "closed" = "idle";
   // Events of the current chunk (or the closing ones) not handed out yet.
@@ -34,7 +44,6 @@ export function chunkEventSource<C>(init: ChunkEventSourceInit<C>): AsyncIterabl
     phase = "closed";
     throw init.toError(error);
   };
-  const pull = (): Promise<IteratorResult<StreamEvent>> => chunks!.next().then(onChunk, failed);
   /** A mapping failure: close the chunks first, as a `for await` loop would, then fail. */
   const closeAndFail = async (error: unknown): Promise<never> => {
     phase = "closed";
@@ -50,9 +59,12 @@ export function chunkEventSource<C>(init: ChunkEventSourceInit<C>): AsyncIterabl
     index = 1;
     return { value: events[0]!, done: false };
   };
-  function onChunk(
-    step: IteratorResult<C>,
-  ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> {
+  const finish = (): IteratorResult<StreamEvent> => {
+    phase = "closed";
+    init.done?.();
+    return DONE;
+  };
+  function onChunk(step: IteratorResult<C>): StepResult {
     if (phase !== "reading") return DONE;
     if (step.done) {
       phase = "ending";
@@ -65,33 +77,52 @@ export function chunkEventSource<C>(init: ChunkEventSourceInit<C>): AsyncIterabl
     } catch (error) {
       return closeAndFail(error);
     }
-    return events.length > 0 ? handOut(events) : pull();
+    return events.length > 0 ? handOut(events) : pullChunk();
   }
-  const finish = (): IteratorResult<StreamEvent> => {
-    phase = "closed";
-    init.done?.();
-    return DONE;
-  };
+  /** The next chunk's first event (chunks without events are skipped). */
+  const pullChunk = (): Promise<IteratorResult<StreamEvent>> => chunks!.next().then(onChunk, failed);
+
+  // The reader's handlers composed with ours, made once per reader (see `ReadThrough`).
+  let forStep: OnStep<unknown> | undefined;
+  let forError: OnError<unknown> | undefined;
+  let composedStep: (step: IteratorResult<C>) => unknown;
+  let composedError: (error: unknown) => unknown;
+  function compose<R>(onStep: OnStep<R>, onError: OnError<R>): void {
+    if (onStep === forStep && onError === forError) return;
+    forStep = onStep as OnStep<unknown>;
+    forError = onError as OnError<unknown>;
+    composedStep = (step) => thenStep(onChunk, step, onStep, onError);
+    composedError = (error) => thenStep(failed, error, onStep, onError);
+  }
+
+  /** One read, with the reader's handlers run in the chunk's own `then`. */
+  function readThen<R>(onStep: OnStep<R>, onError: OnError<R>): Promise<R> {
+    if (index < pending.length)
+      return Promise.resolve({ value: pending[index++]!, done: false }).then(onStep);
+    switch (phase) {
+      case "idle":
+        phase = "reading";
+        // Through a promise, so that `open` throwing synchronously fails the stream the same way.
+        return new Promise<AsyncIterator<C>>((resolve) => resolve(init.open())).then(
+          (opened) => {
+            chunks = opened;
+            return pullChunk().then(onStep, onError);
+          },
+          (error) => thenStep(failed, error, onStep, onError),
+        );
+      case "reading":
+        compose(onStep, onError);
+        return chunks!.next().then(composedStep, composedError) as Promise<R>;
+      case "ending":
+        return Promise.resolve(finish()).then(onStep);
+      default:
+        return Promise.resolve(DONE).then(onStep);
+    }
+  }
 
   return {
-    next() {
-      if (index < pending.length) return Promise.resolve({ value: pending[index++]!, done: false });
-      switch (phase) {
-        case "idle":
-          phase = "reading";
-          // Through a promise, so that `open` throwing synchronously fails the stream the same way.
-          return new Promise<AsyncIterator<C>>((resolve) => resolve(init.open())).then((opened) => {
-            chunks = opened;
-            return pull();
-          }, failed);
-        case "reading":
-          return pull();
-        case "ending":
-          return Promise.resolve(finish());
-        default:
-          return Promise.resolve(DONE);
-      }
-    },
+    next: () => readThen(asIs, rethrow),
+    readThen,
     async return() {
       const reading = phase === "reading";
       phase = "closed";

@@ -1,5 +1,6 @@
 export { abortReason, callSignal, earliestDeadline, sleep } from "./abort.js";
 export * from "./cache/index.js";
+export { type ChunkEventSourceInit, chunkEventSource } from "./chunk-event-source.js";
 export * from "./context/index.js";
 export * from "./cost/index.js";
 export * from "./errors.js";
@@ -13,6 +14,15 @@ export { pipe, wrapModel } from "./pipe.js";
 export * from "./registry/index.js";
 export { ResponseAccumulator, usageOf } from "./response-accumulator.js";
 export { parseGoDuration, retryAfterFromHeaders } from "./retry-after.js";
+export {
+  type FusableIterator,
+  isFusable,
+  type OnError,
+  type OnStep,
+  ReadThrough,
+  readThen,
+  type StepResult,
+} from "./stream-read.js";
 export * from "./structured/index.js";
 export * from "./telemetry/index.js";
 export { toKeelError } from "./to-keel-error.js";

@@ -57,6 +57,37 @@ describe("createModelStream", () => {
     await expect(s.response).rejects.toBeInstanceOf(AbortedError);
   });
 
+  it("ends a read in flight on abort even when the producer ignores its signal, then closes it", async () => {
+    let closed = false;
+    let release!: () => void;
+    const s = createModelStream(
+      async function* () {
+        try {
+          yield { type: "text-delta", text: "a" } as const;
+          // Deaf to the signal: only `release` moves it on.
+          await new Promise<void>((resolve) => {
+            release = resolve;
+          });
+          yield { type: "text-delta", text: "b" } as const;
+        } finally {
+          closed = true;
+        }
+      },
+      { provider: "p", model: "m", options: { signal: AbortSignal.timeout(20) } },
+    );
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of s) seen.push(e.type);
+      })(),
+    ).rejects.toBeInstanceOf(TimeoutError);
+    expect(seen).toEqual(["text-delta", "error"]);
+    // The producer is closed once it moves again, so its cleanup runs.
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(true);
+  });
+
   it("a passed deadline fails with TimeoutError", async () => {
     const model = scriptedModel([{ text: "slow", delayMs: 10_000 }]);
     await expect(model.generate(req, { deadline: Date.now() + 20 })).rejects.toBeInstanceOf(TimeoutError);

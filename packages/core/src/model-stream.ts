@@ -2,6 +2,18 @@ import { abortReason, linkCallOptions } from "./abort.js";
 import { AbortedError, type KeelError } from "./errors.js";
 import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "./model.js";
 import { ResponseAccumulator } from "./response-accumulator.js";
+import {
+  AbortRacedReads,
+  asIs,
+  type FusableIterator,
+  isFusable,
+  type OnError,
+  type OnStep,
+  ReadThrough,
+  rethrow,
+  type StepResult,
+  settleWith,
+} from "./stream-read.js";
 import { toKeelError } from "./to-keel-error.js";
 
 export interface ModelStreamInit {
@@ -16,6 +28,10 @@ export interface ModelStreamInit {
  * Turns an event producer into a `ModelStream`. The producer receives a signal that fires
  * on caller abort, deadline, or when the consumer stops iterating, and must cancel its
  * request when it does. A producer ends a failed stream by throwing (or yielding `error`).
+ * A read in flight ends as soon as the signal fires even if the producer is slow to notice:
+ * reads of a plain async iterable (a generator) are raced against the signal. A
+ * `chunkEventSource` producer is read directly, one `then` per chunk, and trusted to end its
+ * reads on abort (the SDK's aborted fetch does).
  */
 export function createModelStream(
   produce: (signal: AbortSignal) => AsyncIterable<StreamEvent>,
@@ -31,16 +47,17 @@ export function createModelStream(
 
   /**
    * The stream's one iterator, written by hand rather than as an async generator around the
-   * producer: each event costs one `then` and reuses the producer's result object, which matters
-   * because every middleware layer adds one of these to every event of every stream.
+   * producer: it reuses the producer's result object and, with a fusable producer (Keel's chunk
+   * sources) and fusable readers (Keel's middleware), shares one `then` per event with them.
    */
-  function run(): AsyncIterableIterator<StreamEvent> {
+  function run(): FusableIterator {
     // One controller for caller abort, deadline and a consumer that stops early.
     const controller = new AbortController();
     const dispose = linkCallOptions(controller, init.options);
     const signal = controller.signal;
     const acc = new ResponseAccumulator(init.provider, init.model);
     let source: AsyncIterator<StreamEvent> | undefined;
+    let raced: AbortRacedReads | undefined;
     let state: "open" | "failing" | "closed" = "open";
     let failure: KeelError | undefined;
 
@@ -51,12 +68,12 @@ export function createModelStream(
       state = "failing";
       failure = error;
       dispose();
+      // A raced read may have failed while the producer still runs: close it so its cleanup runs.
+      if (raced) source?.return?.()?.catch(() => {});
       settle.reject(error);
       return { value: { type: "error", error }, done: false };
     };
-    const onStep = (
-      step: IteratorResult<StreamEvent>,
-    ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+    const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
       if (state !== "open") return streamDone();
       if (step.done) {
         state = "closed";
@@ -80,20 +97,27 @@ export function createModelStream(
       return step;
     };
 
+    const reads = new ReadThrough(onStep, fail);
+    function readThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
+      if (state === "failing") {
+        state = "closed";
+        return settleWith(Promise.reject(failure), onOuterStep, onOuterError);
+      }
+      if (state === "closed") return settleWith(streamDone(), onOuterStep, onOuterError);
+      try {
+        source ??= produce(signal)[Symbol.asyncIterator]();
+        if (isFusable(source)) return reads.read(source, onOuterStep, onOuterError);
+        // A generator cannot be stopped while it awaits: race its reads so an abort ends them.
+        raced ??= new AbortRacedReads(signal);
+        return reads.after(raced.next(source), onOuterStep, onOuterError);
+      } catch (thrown) {
+        return settleWith(fail(thrown), onOuterStep, onOuterError);
+      }
+    }
+
     return {
-      next() {
-        if (state === "failing") {
-          state = "closed";
-          return Promise.reject(failure);
-        }
-        if (state === "closed") return Promise.resolve(streamDone());
-        try {
-          source ??= produce(signal)[Symbol.asyncIterator]();
-          return source.next().then(onStep, fail);
-        } catch (thrown) {
-          return Promise.resolve(fail(thrown));
-        }
-      },
+      next: () => readThen(asIs, rethrow),
+      readThen,
       async return() {
         const wasOpen = state === "open";
         state = "closed";

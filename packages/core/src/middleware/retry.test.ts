@@ -367,6 +367,46 @@ describe("retry: stream", () => {
     expect(model.requests).toHaveLength(1);
   });
 
+  it("ends a read of a stream that ignores its signal when the caller aborts", async () => {
+    const model = scriptedModel(["x"]);
+    const deaf = {
+      ...model,
+      stream: () => ({
+        response: new Promise<never>(() => {}),
+        [Symbol.asyncIterator]: () => ({ next: () => new Promise<never>(() => {}) }),
+      }),
+    };
+    const controller = new AbortController();
+    const done = drain(pipe(deaf, retry()).stream(req, { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort();
+    expect((await done).error).toBeInstanceOf(AbortedError);
+  });
+
+  it("leaves no listener on the caller's signal once a stream has ended", async () => {
+    const model = scriptedModel(["a", "b", "c"]);
+    const controller = new AbortController();
+    const added = vi.spyOn(controller.signal, "addEventListener");
+    const removed = vi.spyOn(controller.signal, "removeEventListener");
+    const retried = pipe(model, retry());
+    for (let i = 0; i < 3; i++) await drain(retried.stream(req, { signal: controller.signal }));
+    expect(added.mock.calls.length).toBeGreaterThan(0);
+    expect(removed.mock.calls.length).toBe(added.mock.calls.length);
+  });
+
+  it("a consumer that stops during a backoff wait ends it at once, without waiting it out", async () => {
+    const model = scriptedModel([new OverloadedError("busy"), "ok"]);
+    const stream = pipe(model, retry({ baseDelayMs: 60_000, random: () => 1 })).stream(req);
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await vi.advanceTimersByTimeAsync(10);
+    await iterator.return?.();
+    await expect(first).resolves.toEqual({ value: undefined, done: true });
+    await expect(stream.response).rejects.toBeInstanceOf(AbortedError);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(model.requests).toHaveLength(1);
+  });
+
   it("aborting during a stream's backoff wait fails it with AbortedError", async () => {
     const model = scriptedModel([new OverloadedError("busy"), "ok"]);
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import pRetry from "p-retry";
-import { abortReason, linkCallOptions, sleep } from "../abort.js";
+import { abortReason, cancellableSleep, sleep } from "../abort.js";
 import { AbortedError, type KeelError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import type {
@@ -13,6 +13,18 @@ import type {
 } from "../model.js";
 import { streamDone } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import {
+  AbortRacedReads,
+  asIs,
+  type FusableIterator,
+  isFusable,
+  type OnError,
+  type OnStep,
+  ReadThrough,
+  rethrow,
+  type StepResult,
+  settleWith,
+} from "../stream-read.js";
 import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
 import { forwardingStream } from "./forwarding-stream.js";
@@ -163,12 +175,13 @@ export function retry(options: RetryOptions = {}): Middleware {
      */
     function stream(request: ModelRequest, call?: CallOptions): ModelStream {
       return forwardingStream((settle) => {
-        // Fires on caller abort and when the consumer stops early, which ends a running attempt
-        // or wait in either case. The deadline needs no timer here: each attempt enforces it.
-        const controller = new AbortController();
-        const signal = controller.signal;
-        const dispose = linkCallOptions(controller, { signal: call?.signal });
-        const attemptCall = { ...call, signal };
+        // Attempts get the caller's options as they are: each attempt enforces the deadline and
+        // the caller's signal itself, and a consumer that stops early closes the attempt (which
+        // cancels its request) or cancels the wait. No controller of its own: this is the hot path.
+        const signal = call?.signal;
+        let cancelWait: (() => void) | undefined;
+        // The caller's signal may outlive this stream: the race's listener is removed at the end.
+        let raced: AbortRacedReads | undefined;
         let startedAt = 0;
         let attemptStartedAt = 0;
         let attempt = 0;
@@ -178,43 +191,63 @@ export function retry(options: RetryOptions = {}): Middleware {
         let state: "open" | "failing" | "closed" = "open";
         let failure: KeelError | undefined;
 
-        const open = (): Promise<IteratorResult<StreamEvent>> => {
+        /** Starts an attempt and reads its first step, through the reader's handlers. */
+        function openThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
           attempt++;
           attemptStartedAt = Date.now();
           hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
           try {
-            inner = next.stream(request, attemptCall);
+            inner = next.stream(request, call);
             source = inner[Symbol.asyncIterator]();
-            return source.next().then(onStep, onFailure);
+            return read(source, onOuterStep, onOuterError);
           } catch (thrown) {
-            return Promise.resolve(onFailure(thrown));
+            return settleWith(onFailure(thrown), onOuterStep, onOuterError);
           }
-        };
+        }
+        /**
+         * One read of the current attempt. Keel's own streams end a read in flight on abort; any
+         * other stream's reads are raced against the caller's signal, so an abort ends them too.
+         */
+        function read<R>(
+          src: AsyncIterator<StreamEvent>,
+          onOuterStep: OnStep<R>,
+          onOuterError: OnError<R>,
+        ): Promise<R> {
+          if (!signal || isFusable(src)) return reads.read(src, onOuterStep, onOuterError);
+          raced ??= new AbortRacedReads(signal);
+          return reads.after(raced.next(src), onOuterStep, onOuterError);
+        }
+        const open = () => openThen(asIs, rethrow);
         const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
           if (state !== "open") return streamDone();
-          const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
+          const error = signal?.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
           state = "failing";
           failure = error;
-          dispose();
+          if (raced) {
+            raced.dispose();
+            // A raced read may have failed while the attempt still runs: close it.
+            source?.return?.()?.catch(() => {});
+          }
           settle.reject(error);
           return { value: { type: "error", error }, done: false };
         };
         /** An attempt failed: wait and start the next one, or hand out the error. */
-        const onFailure = (
-          thrown: unknown,
-        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+        const onFailure = (thrown: unknown): StepResult => {
           if (state !== "open") return streamDone();
-          const error = signal.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
+          const error = signal?.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
           const canRetry = !delivered || options.retryStreamAfterFirstToken === true;
-          const delayMs = canRetry ? plan(error, attempt, startedAt, attemptCall) : undefined;
+          const delayMs = canRetry ? plan(error, attempt, startedAt, call) : undefined;
           if (delayMs === undefined) return fail(error);
           const payload = { model: next.id, attempt: attempt + 1, delayMs, error };
           hub.emit("retry.scheduled", payload, call?.context);
-          return sleep(delayMs, signal).then(() => (state === "open" ? open() : streamDone()), fail);
+          const wait = cancellableSleep(delayMs, signal);
+          cancelWait = wait.cancel;
+          return wait.done.then(() => {
+            cancelWait = undefined;
+            return state === "open" ? open() : streamDone();
+          }, fail);
         };
-        const onStep = (
-          step: IteratorResult<StreamEvent>,
-        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+        const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
           if (state !== "open") return streamDone();
           if (step.done) {
             // The caller waited through the failed attempts too.
@@ -222,7 +255,7 @@ export function retry(options: RetryOptions = {}): Middleware {
             return (inner as ModelStream).response.then((answer) => {
               if (state !== "open") return streamDone();
               state = "closed";
-              dispose();
+              raced?.dispose();
               settle.resolve(delayedBy(answer, offsetMs));
               return step;
             }, onFailure);
@@ -233,29 +266,37 @@ export function retry(options: RetryOptions = {}): Middleware {
           if (!delivered && isContentEvent(event)) delivered = true;
           return step;
         };
+        const reads = new ReadThrough(onStep, onFailure);
 
-        return {
-          next() {
-            if (state === "failing") {
-              state = "closed";
-              return Promise.reject(failure);
-            }
-            if (state === "closed") return Promise.resolve(streamDone());
-            if (!source) {
-              startedAt = Date.now();
-              return open();
-            }
-            return source.next().then(onStep, onFailure);
-          },
+        function readThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
+          if (state === "failing") {
+            state = "closed";
+            return settleWith(Promise.reject(failure), onOuterStep, onOuterError);
+          }
+          if (state === "closed") return settleWith(streamDone(), onOuterStep, onOuterError);
+          if (!source) {
+            startedAt = Date.now();
+            return openThen(onOuterStep, onOuterError);
+          }
+          try {
+            return read(source, onOuterStep, onOuterError);
+          } catch (thrown) {
+            return settleWith(onFailure(thrown), onOuterStep, onOuterError);
+          }
+        }
+
+        const iterator: FusableIterator = {
+          next: () => readThen(asIs, rethrow),
+          readThen,
           async return() {
             const wasOpen = state === "open";
             state = "closed";
             if (wasOpen) {
-              // The consumer stopped early: cancel the attempt (or the wait) and settle `response`.
-              const reason = new AbortedError("the stream was closed before it ended");
-              controller.abort(reason);
-              dispose();
-              settle.reject(reason);
+              // The consumer stopped early: cancel the wait or close the attempt (which cancels its
+              // request), and settle `response`.
+              settle.reject(new AbortedError("the stream was closed before it ended"));
+              raced?.dispose();
+              cancelWait?.();
               await source?.return?.();
             }
             return streamDone();
@@ -264,6 +305,7 @@ export function retry(options: RetryOptions = {}): Middleware {
             return this;
           },
         };
+        return iterator;
       });
     }
 

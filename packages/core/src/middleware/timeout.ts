@@ -1,4 +1,4 @@
-import { abortReason, earliestDeadline, linkCallOptions } from "../abort.js";
+import { abortReason, earliestDeadline, linkCallOptions, markCallScoped } from "../abort.js";
 import { AbortedError, InvalidRequestError, type KeelError, TimeoutError } from "../errors.js";
 import { type EventHub, events as globalEvents, type KeelEventMap } from "../events.js";
 import type {
@@ -12,6 +12,18 @@ import type {
 } from "../model.js";
 import { streamDone } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import {
+  AbortRacedReads,
+  asIs,
+  type FusableIterator,
+  isFusable,
+  type OnError,
+  type OnStep,
+  ReadThrough,
+  rethrow,
+  type StepResult,
+  settleWith,
+} from "../stream-read.js";
 import { toKeelError } from "../to-keel-error.js";
 import { isContentEvent } from "./content-event.js";
 import { forwardingStream } from "./forwarding-stream.js";
@@ -79,11 +91,14 @@ export function timeout(options: TimeoutOptions): Middleware {
      * One call's time limits: one timer, armed for the nearest limit, that reports the limit and
      * aborts the call's signal with a TimeoutError. Reports at most once per call.
      */
-    function watch(call: CallOptions | undefined, parent: AbortSignal | undefined) {
+    function watch(call: CallOptions | undefined, deadline: Limit | undefined) {
+      const parent = call?.signal;
       const cancel = new AbortController();
       // A listener on the parent rather than AbortSignal.any, whose weak bookkeeping costs GC time per call.
       const unlink = parent ? linkCallOptions(cancel, { signal: parent }) : undefined;
       const signal = cancel.signal;
+      // It fires by the deadline: models further in can use it as is, without a timer of their own.
+      markCallScoped(signal, deadline?.at);
       let timer: ReturnType<typeof setTimeout> | undefined;
       let tripped: TimeoutError | undefined;
       const trip = (limit: Limit, cause?: unknown): TimeoutError => {
@@ -137,7 +152,7 @@ export function timeout(options: TimeoutOptions): Middleware {
     async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
       const deadline = deadlineOf(Date.now(), call);
       if (!deadline) return next.generate(request, call);
-      const limits = watch(call, call?.signal);
+      const limits = watch(call, deadline);
       limits.arm(deadline);
       try {
         const inner = next.generate(request, { ...call, signal: limits.signal, deadline: deadline.at });
@@ -164,11 +179,8 @@ export function timeout(options: TimeoutOptions): Middleware {
         let sawContent = false;
         let state: "open" | "failing" | "closed" = "open";
         let failure: KeelError | undefined;
-        // A read in flight fails as soon as the limits' signal fires, even if the inner stream
-        // ignores it. One listener for the whole stream: a listener or race per event costs GC time.
-        let settleRead:
-          | ((step: IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>>) => void)
-          | undefined;
+        // Reads of a stream that is not Keel's, raced against the limits' signal (see `read`).
+        let raced: AbortRacedReads | undefined;
 
         /** The nearest limit now. It only moves later as events arrive, which lets one timer serve the whole stream. */
         const nearest = (): Limit | undefined => {
@@ -181,19 +193,7 @@ export function timeout(options: TimeoutOptions): Middleware {
           if (idleMs !== undefined) consider({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
           return limit;
         };
-        /** Hands `step` to the read in flight, if one still is. */
-        const answerRead = (step: IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>>) => {
-          const resolve = settleRead;
-          settleRead = undefined;
-          resolve?.(step);
-        };
-        const onAbort = () => {
-          if (settleRead) answerRead(fail(abortReason((limits as ReturnType<typeof watch>).signal)));
-        };
-        const finish = () => {
-          limits?.dispose();
-          limits?.signal.removeEventListener("abort", onAbort);
-        };
+        const finish = () => limits?.dispose();
         /** The stream failed: settle, cancel what is left of the inner one, and hand out the `error` event. */
         const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
           if (state !== "open") return streamDone();
@@ -210,9 +210,7 @@ export function timeout(options: TimeoutOptions): Middleware {
           settle.reject(error);
           return { value: { type: "error", error }, done: false };
         };
-        const onStep = (
-          step: IteratorResult<StreamEvent>,
-        ): IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>> => {
+        const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
           if (state !== "open") return streamDone();
           if (step.done) {
             return (inner as ModelStream).response.then((answer) => {
@@ -229,45 +227,50 @@ export function timeout(options: TimeoutOptions): Middleware {
           if (!sawContent && isContentEvent(event)) sawContent = true;
           return step;
         };
-        const onRead = (step: IteratorResult<StreamEvent>) => {
-          if (settleRead) answerRead(onStep(step));
-        };
-        const onReadFailed = (thrown: unknown) => {
-          if (settleRead) answerRead(fail(thrown));
-        };
-        const read = (): Promise<IteratorResult<StreamEvent>> => {
+        const reads = new ReadThrough(onStep, fail);
+        /**
+         * One read. Keel's own streams (fusable ones) end a read in flight when the limits'
+         * signal fires, so their reads go straight through. Any other stream might not, so its
+         * reads are raced against the signal, at the cost of a promise per event.
+         */
+        function read<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
           const signal = (limits as ReturnType<typeof watch>).signal;
-          if (signal.aborted) return Promise.resolve(fail(abortReason(signal)));
-          const pending = (source as AsyncIterator<StreamEvent>).next();
-          return new Promise<IteratorResult<StreamEvent>>((resolve) => {
-            settleRead = resolve;
-            pending.then(onRead, onReadFailed);
-          });
-        };
+          if (signal.aborted) return settleWith(fail(abortReason(signal)), onOuterStep, onOuterError);
+          const src = source as AsyncIterator<StreamEvent>;
+          if (isFusable(src)) return reads.read(src, onOuterStep, onOuterError);
+          raced ??= new AbortRacedReads(signal);
+          return reads.after(raced.next(src), onOuterStep, onOuterError);
+        }
 
-        return {
-          next() {
-            if (state === "failing") {
-              state = "closed";
-              return Promise.reject(failure);
+        function readThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
+          if (state === "failing") {
+            state = "closed";
+            return settleWith(Promise.reject(failure), onOuterStep, onOuterError);
+          }
+          if (state === "closed") return settleWith(streamDone(), onOuterStep, onOuterError);
+          if (!source) {
+            try {
+              startedAt = Date.now();
+              lastEventAt = startedAt;
+              deadline = deadlineOf(startedAt, call);
+              limits = watch(call, deadline);
+              inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
+              source = inner[Symbol.asyncIterator]();
+              limits.arm(nearest(), nearest);
+            } catch (thrown) {
+              return settleWith(fail(thrown), onOuterStep, onOuterError);
             }
-            if (state === "closed") return Promise.resolve(streamDone());
-            if (!source) {
-              try {
-                startedAt = Date.now();
-                lastEventAt = startedAt;
-                deadline = deadlineOf(startedAt, call);
-                limits = watch(call, call?.signal);
-                limits.signal.addEventListener("abort", onAbort, { once: true });
-                inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
-                source = inner[Symbol.asyncIterator]();
-                limits.arm(nearest(), nearest);
-              } catch (thrown) {
-                return Promise.resolve(fail(thrown));
-              }
-            }
-            return read();
-          },
+          }
+          try {
+            return read(onOuterStep, onOuterError);
+          } catch (thrown) {
+            return settleWith(fail(thrown), onOuterStep, onOuterError);
+          }
+        }
+
+        const iterator: FusableIterator = {
+          next: () => readThen(asIs, rethrow),
+          readThen,
           async return() {
             const wasOpen = state === "open";
             state = "closed";
@@ -285,6 +288,7 @@ export function timeout(options: TimeoutOptions): Middleware {
             return this;
           },
         };
+        return iterator;
       });
     }
 

@@ -2,6 +2,7 @@ import {
   abortReason,
   type CallOptions,
   callSignal,
+  chunkEventSource,
   createModelStream,
   type Model,
   type ModelCapabilities,
@@ -15,7 +16,6 @@ import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
 import type { SystemMessageRole } from "./chat-messages.js";
 import { toChatBody } from "./chat-request.js";
-import { chunkEventSource } from "./chunk-event-source.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
 import { assertEventStream, requestOptions } from "./transport.js";
