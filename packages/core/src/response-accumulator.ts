@@ -14,8 +14,6 @@ export class ResponseAccumulator {
   servedModel: string | undefined;
   raw: unknown;
   firstTokenAt: number | undefined;
-  /** Text delivered so far; used by fallback to continue a broken stream. */
-  text = "";
 
   constructor(
     readonly provider: string,
@@ -27,7 +25,6 @@ export class ResponseAccumulator {
     switch (event.type) {
       case "text-delta": {
         this.#markFirstToken();
-        this.text += event.text;
         const last = this.content[this.content.length - 1];
         if (last?.type === "text") last.text += event.text;
         else this.content.push({ type: "text", text: event.text });
@@ -80,6 +77,16 @@ export class ResponseAccumulator {
       case "error":
         break;
     }
+  }
+
+  /**
+   * The text delivered so far: the text parts joined. Computed on demand rather than kept twice,
+   * which would cost a string per delta on every stream.
+   */
+  get text(): string {
+    let text = "";
+    for (const part of this.content) if (part.type === "text") text += part.text;
+    return text;
   }
 
   #markFirstToken(): void {

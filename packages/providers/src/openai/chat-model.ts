@@ -106,11 +106,11 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
       const acc = new ResponseAccumulator(provider, modelId);
       const { signal, dispose } = callSignal(options);
       try {
-        const { data, request_id } = await client()
-          .chat.completions.create(body, requestOptions(signal, options))
-          .withResponse();
+        // The SDK puts the x-request-id header on the parsed body; `withResponse()` would cost two
+        // more promises and a second header lookup on every call.
+        const data = await client().chat.completions.create(body, requestOptions(signal, options));
         let sawUsage = false;
-        for (const event of chatCompletionEvents(data, request_id ?? undefined, dialect)) {
+        for (const event of chatCompletionEvents(data, data._request_id ?? undefined, dialect)) {
           if (event.type === "usage") sawUsage = true;
           acc.add(event);
         }
