@@ -4,8 +4,9 @@
  *
  *   npx tsx --conditions=@keel/source bench/src/overhead/run.ts [--rounds 7] [--calls 1000] [--streams 1000] [--imports 25]
  */
-import { type ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, execFileSync, fork } from "node:child_process";
 import { once } from "node:events";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import type { Model } from "@keel/core";
 import type { OpenAISettings } from "@keel/providers/openai";
@@ -17,7 +18,7 @@ import { openaiModuleUrl } from "./resolve-openai.js";
 const args = new Map<string, number>();
 for (let i = 2; i < process.argv.length; i += 2)
   args.set(process.argv[i]!.replace(/^--/, ""), Number(process.argv[i + 1]));
-const ROUNDS = args.get("rounds") ?? 7;
+const ROUNDS = args.get("rounds") ?? 9;
 const CALLS = args.get("calls") ?? 1000;
 const STREAMS = args.get("streams") ?? 1000;
 const IMPORTS = args.get("imports") ?? 25;
@@ -36,7 +37,25 @@ async function startServer(): Promise<{ child: ChildProcess; baseURL: string }> 
     stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   const [line] = (await once(child.stdout!, "data")) as [Buffer];
+  pinApart(child.pid!);
   return { child, baseURL: `http://127.0.0.1:${line.toString().trim()}/v1` };
+}
+
+/**
+ * Pins the client (all its threads) to CPU 0 and the server to the last CPU, where `taskset`
+ * exists: on a small machine the server and the client's GC threads otherwise take turns on the
+ * same cores, which adds more noise than the difference being measured.
+ */
+function pinApart(serverPid: number): void {
+  const cpus = availableParallelism();
+  if (process.platform !== "linux" || cpus < 2) return;
+  try {
+    execFileSync("taskset", ["-acp", String(cpus - 1), String(serverPid)], { stdio: "ignore" });
+    execFileSync("taskset", ["-acp", "0", String(process.pid)], { stdio: "ignore" });
+    console.log(`pinned: client on CPU 0, server on CPU ${cpus - 1}`);
+  } catch {
+    console.log("taskset not available: client and server share the CPUs");
+  }
 }
 
 /** Keel compiled from its sources into plain JS, as it ships (tsx would add a helper call to every closure). */

@@ -1,0 +1,111 @@
+/**
+ * Keel's own CPU per call, layer by layer, with the HTTP and the SDK taken out: the adapter gets a
+ * fake `openai` client whose answers are pre-parsed objects, so what is left is Keel's work.
+ * A diagnostic for bench/overhead (it explains where the ratio comes from), not a target.
+ *
+ *   npx tsx --conditions=@keel/source bench/src/overhead/layers.ts [calls]
+ */
+import type { Model } from "@keel/core";
+import type { OpenAISettings } from "@keel/providers/openai";
+import { bundle, bundleDir } from "./keel-bundle.js";
+import { measure, median } from "./measure.js";
+
+type OpenAIClient = NonNullable<OpenAISettings["client"]>;
+const CALLS = Number(process.argv[2] ?? 20_000);
+
+const base = { id: "chatcmpl-bench", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18" };
+const usage = { prompt_tokens: 12, completion_tokens: 100, total_tokens: 112 };
+const words = Array.from({ length: 100 }, (_, i) => ` word${i}`);
+const completion = {
+  ...base,
+  object: "chat.completion",
+  choices: [{ index: 0, message: { role: "assistant", content: words.join("") }, finish_reason: "stop" }],
+  usage,
+};
+const chunk = (delta: object, finish: string | null) => ({
+  ...base,
+  object: "chat.completion.chunk",
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
+const chunks = [
+  ...words.map((content) => chunk({ content }, null)),
+  chunk({}, "stop"),
+  { ...base, object: "chat.completion.chunk", choices: [], usage },
+];
+const response = new Response(null, { headers: { "content-type": "text/event-stream" } });
+
+/** An async iterator over the chunks, as the SDK's Stream hands them out (one promise per chunk). */
+async function* sdkStream() {
+  for (const c of chunks) yield c;
+}
+
+const fakeClient = {
+  chat: {
+    completions: {
+      create(body: { stream?: boolean }) {
+        const data = body.stream ? { [Symbol.asyncIterator]: sdkStream } : completion;
+        const promise = Promise.resolve(data);
+        return Object.assign(promise, {
+          withResponse: async () => ({ data, response, request_id: "req_1" }),
+        });
+      },
+    },
+  },
+} as unknown as OpenAIClient;
+
+const { dir, dispose } = bundleDir();
+const keel = (await import(
+  await bundle(
+    dir,
+    "keel-layers",
+    'export { pipe, retry, timeout } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
+  )
+)) as typeof import("@keel/core") & typeof import("@keel/providers/openai");
+dispose();
+
+const adapter = keel.openai("gpt-4o-mini", { client: fakeClient });
+const models: Array<[string, Model | undefined]> = [
+  ["fake SDK alone (floor)", undefined],
+  ["openai() adapter", adapter],
+  ["+ retry()", keel.pipe(adapter, keel.retry())],
+  ["+ retry() + timeout()", keel.pipe(adapter, keel.retry(), keel.timeout({ ms: 60_000 }))],
+];
+
+const request = { messages: [{ role: "user" as const, content: "Say 100 words." }] };
+const generate = (model: Model | undefined) => async () => {
+  if (!model) {
+    await fakeClient.chat.completions.create({ model: "m", messages: [] }).withResponse();
+    return;
+  }
+  await model.generate(request);
+};
+const stream = (model: Model | undefined) => async () => {
+  if (!model) {
+    const { data } = await fakeClient.chat.completions
+      .create({ model: "m", messages: [], stream: true })
+      .withResponse();
+    for await (const _ of data as unknown as AsyncIterable<unknown>);
+    return;
+  }
+  const s = model.stream(request);
+  for await (const _ of s);
+  await s.response;
+};
+
+console.log(`µs of CPU per call (median of 5 blocks of ${CALLS}), no HTTP, no SDK\n`);
+console.log("| layers | generate | stream of 100 chunks |");
+console.log("|---|---:|---:|");
+for (const [label, model] of models.filter(([l]) => !process.env.ONLY || l === process.env.ONLY)) {
+  const cells: string[] = [];
+  for (const op of process.env.OP === "stream"
+    ? [stream(model)]
+    : process.env.OP === "generate"
+      ? [generate(model)]
+      : [generate(model), stream(model)]) {
+    await measure(op, CALLS / 4, 4);
+    const blocks: number[] = [];
+    for (let i = 0; i < 5; i++) blocks.push((await measure(op, CALLS, 4)).cpuMs);
+    cells.push(((median(blocks) * 1000) / CALLS).toFixed(1));
+  }
+  console.log(`| ${label} | ${cells.join(" | ")} |`);
+}
