@@ -1,12 +1,14 @@
 import { createHook } from "node:async_hooks";
 import { describe, expect, it } from "vitest";
 import { chunkEventSource } from "./chunk-event-source.js";
+import { EventHub } from "./events.js";
 import { retry } from "./middleware/retry.js";
 import { timeout } from "./middleware/timeout.js";
 import type { Model, StreamEvent } from "./model.js";
 import { createModelStream } from "./model-stream.js";
 import { pipe } from "./pipe.js";
 import { AbortRacedReads, isFusable, ReadThrough, readThen, thenStep } from "./stream-read.js";
+import { observeModel } from "./telemetry/observe-model.js";
 
 const text = (t: string): StreamEvent => ({ type: "text-delta", text: t });
 
@@ -139,6 +141,25 @@ describe("fused reads", () => {
     // Per event: the chunk iterator's own promise, the one `then` all layers share, and the
     // consumer's `for await`. Unfused, each of the four layers added at least one more.
     expect(perEvent).toBeLessThan(4);
+  });
+
+  it("stays fused with telemetry on (an observed call over a Keel stream)", async () => {
+    const events = 200;
+    const hub = new EventHub();
+    const seen: string[] = [];
+    hub.on((event) => seen.push(event.type));
+    const model = pipe(
+      observeModel(chunkModel(events), { events: hub }),
+      retry({ events: hub }),
+      timeout({ ms: 60_000 }),
+    );
+    const drain = async () => {
+      for await (const _ of model.stream({ messages: [{ role: "user", content: "hi" }] }));
+    };
+    await drain();
+    const perEvent = (await promisesCreatedBy(drain)) / events;
+    expect(perEvent).toBeLessThan(4);
+    expect(seen).toContain("model.call.finished");
   });
 });
 

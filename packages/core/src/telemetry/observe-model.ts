@@ -2,6 +2,14 @@ import { AbortedError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import { isContentEvent } from "../middleware/content-event.js";
 import type { Middleware, Model, ModelResponse, ModelStream, StreamEvent } from "../model.js";
+import {
+  asIs,
+  type FusableIterator,
+  isFusable,
+  ReadThrough,
+  rethrow,
+  type StepResult,
+} from "../stream-read.js";
 import { CallObservation } from "./call-observation.js";
 
 export interface ObserveOptions {
@@ -55,38 +63,63 @@ export function observe(options: ObserveOptions = {}): Middleware {
 /**
  * Passes a stream through, timing its first content event and reporting how it ended. The
  * inner stream is started the way the caller starts this one (iteration or `response`), so
- * iterate-once semantics and early-close cancellation are the inner stream's own.
+ * iterate-once semantics and early-close cancellation are the inner stream's own. Over one of
+ * Keel's own streams it is fusable too, so observing a call adds no promise per event.
  */
 function observedStream(inner: ModelStream, observation: CallObservation): ModelStream {
   let mode: "idle" | "iterating" | "awaiting" = "idle";
   let settled: Promise<ModelResponse> | undefined;
 
-  async function* watch(iterator: AsyncIterator<StreamEvent>): AsyncGenerator<StreamEvent> {
+  function watch(source: AsyncIterator<StreamEvent>): AsyncIterableIterator<StreamEvent> {
     observation.start();
     let ended = false;
-    try {
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done) break;
+    const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
+      if (!step.done) {
         if (isContentEvent(step.value)) observation.firstToken();
-        yield step.value;
+        return step;
       }
+      if (ended) return step;
       ended = true;
-    } catch (error) {
-      ended = true;
-      observation.failed(error);
-      throw error;
-    } finally {
+      return inner.response.then(
+        (response) => {
+          observation.finished(response);
+          return step;
+        },
+        (error: unknown) => {
+          observation.failed(error);
+          return step;
+        },
+      );
+    };
+    const onError = (error: unknown): never => {
       if (!ended) {
-        observation.failed(new AbortedError("the stream was closed before it ended"));
-        await iterator.return?.();
+        ended = true;
+        observation.failed(error);
       }
-    }
-    try {
-      observation.finished(await inner.response);
-    } catch (error) {
-      observation.failed(error);
-    }
+      throw error;
+    };
+    const reads = new ReadThrough(onStep, onError);
+    const iterator: AsyncIterableIterator<StreamEvent> = {
+      next: () => reads.read(source, asIs, rethrow),
+      async return() {
+        if (!ended) {
+          ended = true;
+          observation.failed(new AbortedError("the stream was closed before it ended"));
+          await source.return?.();
+        }
+        return { value: undefined, done: true };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    // Fusable only over a source that is: a foreign stream's reads must stay raceable further out.
+    if (!isFusable(source)) return iterator;
+    const fusable: FusableIterator = {
+      ...iterator,
+      readThen: (onOuterStep, onOuterError) => reads.read(source, onOuterStep, onOuterError),
+    };
+    return fusable;
   }
 
   return {
