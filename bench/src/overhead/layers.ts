@@ -4,6 +4,9 @@
  * A diagnostic for bench/overhead (it explains where the ratio comes from), not a target.
  *
  *   npx tsx --conditions=@keel/source bench/src/overhead/layers.ts [calls]
+ *
+ * CHUNKS=1 (default 100) splits the fixed cost per stream from the cost per chunk; ONLY=<row label>
+ * and OP=generate|stream narrow the run (for profiling one case).
  */
 import type { Model } from "@keel/core";
 import type { OpenAISettings } from "@keel/providers/openai";
@@ -15,7 +18,7 @@ const CALLS = Number(process.argv[2] ?? 20_000);
 
 const base = { id: "chatcmpl-bench", created: 1_700_000_000, model: "gpt-4o-mini-2024-07-18" };
 const usage = { prompt_tokens: 12, completion_tokens: 100, total_tokens: 112 };
-const words = Array.from({ length: 100 }, (_, i) => ` word${i}`);
+const words = Array.from({ length: Number(process.env.CHUNKS ?? 100) }, (_, i) => ` word${i}`);
 const completion = {
   ...base,
   object: "chat.completion",
