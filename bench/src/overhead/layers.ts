@@ -96,7 +96,7 @@ const stream = (model: Model | undefined) => async () => {
 };
 
 console.log(`µs of CPU per call (median of 5 blocks of ${CALLS}), no HTTP, no SDK\n`);
-console.log("| layers | generate | stream of 100 chunks |");
+console.log(`| layers | generate | stream of ${words.length} chunks |`);
 console.log("|---|---:|---:|");
 for (const [label, model] of models.filter(([l]) => !process.env.ONLY || l === process.env.ONLY)) {
   const cells: string[] = [];
