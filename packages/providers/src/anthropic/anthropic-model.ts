@@ -8,6 +8,7 @@ import {
   abortReason,
   type CallOptions,
   callSignal,
+  chunkEventSource,
   createModelStream,
   InvalidRequestError,
   type Model,
@@ -17,7 +18,6 @@ import {
   NetworkError,
   OutputParseError,
   observeModel,
-  type StreamEvent,
   type ToolCallPart,
 } from "@keel/core";
 import { toAnthropicKeelError } from "./errors.js";
@@ -83,33 +83,39 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
 
   function stream(request: ModelRequest, options?: CallOptions): ModelStream {
     let mapper: AnthropicStreamMapper | undefined;
-    async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
-      const plan = toAnthropicRequest(request, context, true);
-      try {
-        const { data, response, request_id } = await client.messages
-          .create(plan.body as unknown as MessageCreateParamsStreaming, requestOptions(signal, options))
-          .withResponse();
-        const contentType = response.headers.get("content-type") ?? "";
-        if (!contentType.includes("text/event-stream")) {
-          data.controller.abort();
-          throw new OutputParseError(`Anthropic answered a stream request with "${contentType}", not SSE`, {
-            provider: PROVIDER,
-            status: response.status,
-            retryable: true,
+    /** The stream's events, pulled event by event (see `chunkEventSource` for why not a generator). */
+    function produce(signal: AbortSignal) {
+      return chunkEventSource<unknown>({
+        async open() {
+          const plan = toAnthropicRequest(request, context, true);
+          const { data, response, request_id } = await client.messages
+            .create(plan.body as unknown as MessageCreateParamsStreaming, requestOptions(signal, options))
+            .withResponse();
+          const contentType = response.headers.get("content-type") ?? "";
+          if (!contentType.includes("text/event-stream")) {
+            data.controller.abort();
+            throw new OutputParseError(`Anthropic answered a stream request with "${contentType}", not SSE`, {
+              provider: PROVIDER,
+              status: response.status,
+              retryable: true,
+            });
+          }
+          mapper = new AnthropicStreamMapper({
+            ...(plan.jsonToolName !== undefined ? { jsonToolName: plan.jsonToolName } : {}),
+            ...(request_id ? { requestId: request_id } : {}),
           });
-        }
-        mapper = new AnthropicStreamMapper({
-          ...(plan.jsonToolName !== undefined ? { jsonToolName: plan.jsonToolName } : {}),
-          ...(request_id ? { requestId: request_id } : {}),
-        });
-        for await (const raw of data) yield* mapper.map(raw);
-      } catch (error) {
-        throw toAnthropicKeelError(error, signal);
-      }
-      // The SDK ends the iteration quietly when the request is aborted.
-      if (signal.aborted) throw abortReason(signal);
-      if (!mapper.finished)
-        throw new NetworkError("the Anthropic stream ended before message_stop", { provider: PROVIDER });
+          return data[Symbol.asyncIterator]();
+        },
+        map: (raw) => (mapper as AnthropicStreamMapper).map(raw),
+        toError: (error) => toAnthropicKeelError(error, signal),
+        end() {
+          // The SDK ends the iteration quietly when the request is aborted.
+          if (signal.aborted) throw abortReason(signal);
+          if (!mapper?.finished)
+            throw new NetworkError("the Anthropic stream ended before message_stop", { provider: PROVIDER });
+          return [];
+        },
+      });
     }
     return createModelStream(produce, {
       provider: PROVIDER,

@@ -1,8 +1,9 @@
-import type { GenerateContentRequest } from "@google/generative-ai";
+import type { EnhancedGenerateContentResponse, GenerateContentRequest } from "@google/generative-ai";
 import {
   abortReason,
   type CallOptions,
   callSignal,
+  chunkEventSource,
   createModelStream,
   type Model,
   type ModelCapabilities,
@@ -11,7 +12,6 @@ import {
   type ModelStream,
   observeModel,
   ResponseAccumulator,
-  type StreamEvent,
 } from "@keel/core";
 import { GeminiResponseMapper } from "./gemini-response-mapper.js";
 import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
@@ -70,22 +70,31 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
 
   function stream(request: ModelRequest, options?: CallOptions): ModelStream {
     const mapper = new GeminiResponseMapper();
-    async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
-      try {
-        const body = toGeminiRequest(request);
-        if (signal.aborted) throw abortReason(signal);
-        const result = await sdk.generateContentStream(sdkParams(body), {
-          signal,
-          ...requestHeaders(settings, options?.headers),
-        });
-        // The SDK also aggregates the stream into `response`; we read the chunks, but its copy
-        // rejects too when the stream fails, and must not become an unhandled rejection.
-        result.response.catch(() => {});
-        for await (const chunk of result.stream) yield* mapper.map(withoutHelpers(chunk));
-        yield* mapper.end({ stream: true });
-      } catch (error) {
-        throw toGoogleError(error, signal);
-      }
+    /** The stream's events, pulled chunk by chunk (see `chunkEventSource` for why not a generator). */
+    function produce(signal: AbortSignal) {
+      return chunkEventSource<EnhancedGenerateContentResponse>({
+        async open() {
+          const body = toGeminiRequest(request);
+          if (signal.aborted) throw abortReason(signal);
+          const result = await sdk.generateContentStream(sdkParams(body), {
+            signal,
+            ...requestHeaders(settings, options?.headers),
+          });
+          // The SDK also aggregates the stream into `response`; we read the chunks, but its copy
+          // rejects too when the stream fails, and must not become an unhandled rejection.
+          result.response.catch(() => {});
+          return result.stream[Symbol.asyncIterator]();
+        },
+        map: (chunk) => mapper.map(withoutHelpers(chunk)),
+        toError: (error) => toGoogleError(error, signal),
+        end() {
+          try {
+            return mapper.end({ stream: true });
+          } catch (error) {
+            throw toGoogleError(error, signal);
+          }
+        },
+      });
     }
     return createModelStream(produce, {
       provider: PROVIDER,
