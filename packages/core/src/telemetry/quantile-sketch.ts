@@ -4,6 +4,8 @@ import { InvalidRequestError } from "../errors.js";
  * A DDSketch (Masson, Rim and Lee, VLDB 2019): each value goes into a logarithmic bucket, so every
  * quantile it answers is within `relativeAccuracy` of the value really at that rank, and sketches
  * merge exactly. Buckets are sparse; at 1% there are about 115 per factor of 10 in the values.
+ * The accuracy holds for every normal double; below 2.2e-308 (subnormals, which carry too few
+ * bits to stand in for each other within 1%) it can be missed.
  *
  * Written here instead of taken from `@datadog/sketches-js`: that package's protobuf code does
  * `require("protobufjs/minimal")`, a package it does not depend on, so no bundler (esbuild,
@@ -26,7 +28,10 @@ export class QuantileSketch {
     if (!(relativeAccuracy > 0 && relativeAccuracy < 1))
       throw new InvalidRequestError(`sketch: relativeAccuracy must be in (0, 1), got ${relativeAccuracy}`);
     this.relativeAccuracy = relativeAccuracy;
-    this.#gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
+    // At a bucket's edge the stand-in's error is exactly the accuracy; float rounding can then
+    // push it a hair over. Buckets a millionth narrower keep the promise strictly.
+    const internal = relativeAccuracy * (1 - 1e-6);
+    this.#gamma = (1 + internal) / (1 - internal);
     this.#logGamma = Math.log(this.#gamma);
   }
 
