@@ -36,8 +36,10 @@ export class QuantileSketch {
   }
 
   /** Adds one finite value. */
-  accept(value: number): void {
-    if (!Number.isFinite(value)) throw new InvalidRequestError(`sketch: cannot record ${value}`);
+  accept(input: number): void {
+    if (!Number.isFinite(input)) throw new InvalidRequestError(`sketch: cannot record ${input}`);
+    // -0 is recorded as 0, so the minimum and maximum never come back as -0.
+    const value = input === 0 ? 0 : input;
     if (value > 0) add(this.#positive, this.#key(value), 1);
     else if (value < 0) add(this.#negative, this.#key(-value), 1);
     else this.#zeros += 1;
