@@ -13,6 +13,11 @@ export type OnError<R> = (error: unknown) => R | PromiseLike<R>;
  * adapter's chunk source, `createModelStream`, `retry`, `timeout`) implements it, so a stack of
  * them costs one `then` per chunk instead of one per layer per chunk: on a 100-chunk stream that
  * is hundreds of promises and microtasks fewer, which the overhead bench measures.
+ *
+ * Implementing it is also a promise: a read in flight ends promptly once the signal the stream
+ * was given fires. Layers above (`timeout`, `retry`) rely on that and stop racing such reads
+ * against the signal; a layer over a source that does not keep it must race (`AbortRacedReads`)
+ * or not be fusable.
  */
 export interface FusableIterator extends AsyncIterableIterator<StreamEvent> {
   readThen<R>(onStep: OnStep<R>, onError: OnError<R>): Promise<R>;
