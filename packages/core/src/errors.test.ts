@@ -1,6 +1,9 @@
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import * as errors from "./errors.js";
 import { isKeelError, KeelError, OverloadedError, QuotaExhaustedError, RateLimitedError } from "./errors.js";
+import * as flowErrors from "./flows/flow-errors.js";
 
 describe("error hierarchy", () => {
   it("carries code, retryable, status, provider, cause and retry-after", () => {
@@ -35,6 +38,33 @@ describe("error hierarchy", () => {
     expect(foreign).toBeInstanceOf(KeelError);
     expect(isKeelError(foreign)).toBe(true);
     expect(new Error("plain")).not.toBeInstanceOf(KeelError);
+  });
+
+  it("names each error after its class", () => {
+    const classes = Object.entries(errors).filter(
+      (entry): entry is [string, typeof KeelError] => typeof entry[1] === "function" && "code" in entry[1],
+    );
+    expect(classes.length).toBeGreaterThanOrEqual(16);
+    for (const [exported, ErrorClass] of classes) expect(new ErrorClass("x").name).toBe(exported);
+    expect(new flowErrors.FlowDefinitionError("f", ["p"]).name).toBe("FlowDefinitionError");
+    expect(new flowErrors.FlowRunError("step-limit", "m", { flowId: "f" }).name).toBe("FlowRunError");
+  });
+
+  it("keeps its names when minified without keepNames (as an edge bundle is)", async () => {
+    const entry = fileURLToPath(new URL("./errors.ts", import.meta.url));
+    const { outputFiles } = await build({
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      keepNames: false,
+      format: "esm",
+      write: false,
+    });
+    const code = outputFiles[0]!.text;
+    expect(code).not.toMatch(/class RateLimitedError/); // the class names really are gone
+    const minified = (await import(`data:text/javascript,${encodeURIComponent(code)}`)) as typeof errors;
+    expect(new minified.RateLimitedError("x").name).toBe("RateLimitedError");
+    expect(new minified.ContextLengthExceededError("x").name).toBe("ContextLengthExceededError");
   });
 
   it("every error class has a distinct code", () => {

@@ -37,6 +37,32 @@ export interface KeelErrorOptions {
   body?: unknown;
 }
 
+/**
+ * Each code's error name, spelled out rather than read from the class: a minifier (esbuild,
+ * terser) renames classes unless told to keep names, and `err.name` must not turn into "e" in a
+ * bundled edge function's logs. A user's subclass keeps its code's name unless it sets its own.
+ */
+const NAMES: Record<KeelErrorCode, string> = {
+  "rate-limited": "RateLimitedError",
+  "quota-exhausted": "QuotaExhaustedError",
+  overloaded: "OverloadedError",
+  timeout: "TimeoutError",
+  aborted: "AbortedError",
+  network: "NetworkError",
+  authentication: "AuthenticationError",
+  permission: "PermissionError",
+  "invalid-request": "InvalidRequestError",
+  "context-length-exceeded": "ContextLengthExceededError",
+  "content-filtered": "ContentFilteredError",
+  "output-parse": "OutputParseError",
+  "provider-unavailable": "ProviderUnavailableError",
+  "budget-exceeded": "BudgetExceededError",
+  "circuit-open": "CircuitOpenError",
+  "flow-definition": "FlowDefinitionError",
+  "flow-failed": "FlowRunError",
+  unknown: "KeelError",
+};
+
 /** Base class of every error Keel throws. */
 export class KeelError extends Error {
   static readonly code: KeelErrorCode = "unknown";
@@ -53,7 +79,7 @@ export class KeelError extends Error {
   constructor(message: string, options: KeelErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     const ctor = new.target as typeof KeelError;
-    this.name = ctor.name;
+    this.name = NAMES[ctor.code];
     this.code = ctor.code;
     this.retryable = options.retryable ?? ctor.retryable;
     this.status = options.status;
