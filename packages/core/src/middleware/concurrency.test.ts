@@ -6,36 +6,21 @@ import {
   OverloadedError,
   TimeoutError,
 } from "../errors.js";
-import { EventHub, type KeelEvent } from "../events.js";
 import type { ModelRequest, ModelStream } from "../model.js";
 import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
+import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
 import { concurrency } from "./concurrency.js";
 
 const ask = (content: string): ModelRequest => ({ messages: [{ role: "user", content }] });
 
-function settle<T>(promise: Promise<T>) {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: KeelError) => ({ ok: false as const, error }),
-  );
-}
-
 function recorder() {
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  return { hub, queued: () => seen.filter((e) => e.type === "concurrency.queued") };
+  const { hub, of } = recordEvents();
+  return { hub, queued: () => of("concurrency.queued") };
 }
 
-async function drain(stream: ModelStream) {
-  try {
-    for await (const _ of stream);
-    return undefined;
-  } catch (error) {
-    return error as KeelError;
-  }
-}
+/** The error a stream ended with, if any. */
+const drainError = async (stream: ModelStream) => (await drain(stream)).error;
 
 /** Asked text of each request the model received, in order. */
 const askedOf = (model: { requests: ModelRequest[] }) => model.requests.map((r) => r.messages[0]?.content);
@@ -193,7 +178,7 @@ describe("concurrency: stream", () => {
     const model = scriptedModel((request) => (request.messages[0]?.content === "s" ? slowStream : "ok"));
     const limited = pipe(model, concurrency({ max: 1 }));
     const stream = limited.stream(ask("s"));
-    const streamed = drain(stream);
+    const streamed = drainError(stream);
     await vi.advanceTimersByTimeAsync(0);
     const after = settle(limited.generate(ask("g")));
     await vi.advanceTimersByTimeAsync(499);
@@ -234,7 +219,7 @@ describe("concurrency: stream", () => {
       "ok",
     ]);
     const limited = pipe(model, concurrency({ max: 1 }));
-    expect(await drain(limited.stream(ask("s")))).toBe(busy);
+    expect(await drainError(limited.stream(ask("s")))).toBe(busy);
     expect((await limited.generate(ask("g"))).text).toBe("ok");
   });
 
@@ -243,7 +228,7 @@ describe("concurrency: stream", () => {
     const limited = pipe(model, concurrency({ max: 1 }));
     const first = settle(limited.generate(ask("a")));
     const stream = limited.stream(ask("b"));
-    const streamed = drain(stream);
+    const streamed = drainError(stream);
     await vi.advanceTimersByTimeAsync(300);
     expect(await streamed).toBeUndefined();
     const response = await stream.response;
@@ -258,7 +243,7 @@ describe("concurrency: stream", () => {
     const limited = pipe(model, concurrency({ max: 1 }));
     const first = settle(limited.generate(ask("a")));
     const controller = new AbortController();
-    const streamed = drain(limited.stream(ask("b"), { signal: controller.signal }));
+    const streamed = drainError(limited.stream(ask("b"), { signal: controller.signal }));
     await vi.advanceTimersByTimeAsync(10);
     controller.abort();
     expect(await streamed).toBeInstanceOf(AbortedError);

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AbortedError, InvalidRequestError, type KeelError, RateLimitedError } from "../errors.js";
-import { EventHub, type KeelEvent } from "../events.js";
 import type { ModelRequest, ModelStream } from "../model.js";
 import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
+import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
 import { estimateRequestTokens, rateLimit } from "./rate-limit.js";
 
 const ask = (content: string, maxOutputTokens?: number): ModelRequest => ({
@@ -11,28 +11,13 @@ const ask = (content: string, maxOutputTokens?: number): ModelRequest => ({
   ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}),
 });
 
-function settle<T>(promise: Promise<T>) {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: KeelError) => ({ ok: false as const, error }),
-  );
-}
-
 function recorder() {
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  return { hub, waited: () => seen.filter((e) => e.type === "rate-limit.waited") };
+  const { hub, of } = recordEvents();
+  return { hub, waited: () => of("rate-limit.waited") };
 }
 
-async function drain(stream: ModelStream) {
-  try {
-    for await (const _ of stream);
-    return undefined;
-  } catch (error) {
-    return error as KeelError;
-  }
-}
+/** The error a stream ended with, if any. */
+const drainError = async (stream: ModelStream) => (await drain(stream)).error;
 
 const askedOf = (model: { requests: ModelRequest[] }) => model.requests.map((r) => r.messages[0]?.content);
 
@@ -284,14 +269,14 @@ describe("rateLimit: stream", () => {
     await limited.generate(ask("a")); // level 1000 - 600 + 500 refund = 900
     await limited.generate(ask("b")); // 900 - 600 + 500 = 800
     const stream = limited.stream(ask("c")); // 800 - 600 = 200; refund 500 -> 700
-    const streamed = drain(stream);
+    const streamed = drainError(stream);
     await vi.advanceTimersByTimeAsync(0);
     expect(await streamed).toBeUndefined();
     expect((await stream.response).timings.queuedMs).toBe(0);
     await limited.generate(ask("d")); // 700 - 600 + 500 = 600: no wait thanks to the refunds
-    await drain(limited.stream(ask("e"))); // 600 - 600 + 500 = 500: no wait either
+    await drainError(limited.stream(ask("e"))); // 600 - 600 + 500 = 500: no wait either
     const late = limited.stream(ask("f")); // level 500: waits 100 tokens = 6 s
-    const lateDone = drain(late);
+    const lateDone = drainError(late);
     await vi.advanceTimersByTimeAsync(6000);
     expect(await lateDone).toBeUndefined();
     const response = await late.response;
@@ -304,7 +289,7 @@ describe("rateLimit: stream", () => {
     const limited = pipe(model, rateLimit({ requestsPerMinute: 1 }));
     await limited.generate(ask("a"));
     const controller = new AbortController();
-    const streamed = drain(limited.stream(ask("b"), { signal: controller.signal }));
+    const streamed = drainError(limited.stream(ask("b"), { signal: controller.signal }));
     await vi.advanceTimersByTimeAsync(1000);
     controller.abort();
     expect(await streamed).toBeInstanceOf(AbortedError);

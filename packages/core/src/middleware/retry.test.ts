@@ -7,39 +7,15 @@ import {
   OverloadedError,
   RateLimitedError,
 } from "../errors.js";
-import { EventHub, type KeelEvent } from "../events.js";
-import type { ModelStream, StreamEvent } from "../model.js";
+import type { StreamEvent } from "../model.js";
 import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
+import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
 import { retry } from "./retry.js";
 
 const req = { messages: [{ role: "user" as const, content: "hi" }] };
 
-/** Never rejects, so a pending call cannot become an unhandled rejection while timers advance. */
-function settle<T>(promise: Promise<T>) {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: KeelError) => ({ ok: false as const, error }),
-  );
-}
-
-function recorder() {
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  const of = (type: KeelEvent["type"]) => seen.filter((e) => e.type === type);
-  return { hub, seen, of };
-}
-
-async function drain(stream: ModelStream) {
-  const seen: StreamEvent[] = [];
-  try {
-    for await (const event of stream) seen.push(event);
-    return { seen, error: undefined };
-  } catch (error) {
-    return { seen, error: error as KeelError };
-  }
-}
+const recorder = recordEvents;
 
 const textOf = (events: StreamEvent[]) => events.map((e) => (e.type === "text-delta" ? e.text : "")).join("");
 

@@ -1,35 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortedError, InvalidRequestError, type KeelError, TimeoutError } from "../errors.js";
-import { EventHub, type KeelEvent } from "../events.js";
-import type { CallOptions, Model, ModelStream, StreamEvent } from "../model.js";
+import { AbortedError, InvalidRequestError, TimeoutError } from "../errors.js";
+import type { CallOptions, Model, StreamEvent } from "../model.js";
 import { pipe, wrapModel } from "../pipe.js";
 import { type ScriptStep, scriptedModel } from "../testing/index.js";
+import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
 import { timeout } from "./timeout.js";
 
 const req = { messages: [{ role: "user" as const, content: "hi" }] };
 
-function settle<T>(promise: Promise<T>) {
-  return promise.then(
-    (value) => ({ ok: true as const, value }),
-    (error: KeelError) => ({ ok: false as const, error }),
-  );
-}
-
 function recorder() {
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  return { hub, fired: () => seen.filter((e) => e.type === "timeout.fired") };
-}
-
-async function drain(stream: ModelStream) {
-  const seen: StreamEvent[] = [];
-  try {
-    for await (const event of stream) seen.push(event);
-    return { seen, error: undefined };
-  } catch (error) {
-    return { seen, error: error as KeelError };
-  }
+  const { hub, of } = recordEvents();
+  return { hub, fired: () => of("timeout.fired") };
 }
 
 const textOf = (events: StreamEvent[]) => events.map((e) => (e.type === "text-delta" ? e.text : "")).join("");
