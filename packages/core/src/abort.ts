@@ -88,18 +88,7 @@ export function abortReason(signal: AbortSignal): KeelError {
 
 /** Resolves after `ms`, or rejects with the signal's Keel error when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal!));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return cancellableSleep(ms, signal).done;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { abortReason, linkCallOptions } from "./abort.js";
 import { AbortedError, type KeelError } from "./errors.js";
+import { forwardingStream, type ResponseSettler } from "./middleware/forwarding-stream.js";
 import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "./model.js";
 import { ResponseAccumulator } from "./response-accumulator.js";
 import {
@@ -37,20 +38,12 @@ export function createModelStream(
   produce: (signal: AbortSignal) => AsyncIterable<StreamEvent>,
   init: ModelStreamInit,
 ): ModelStream {
-  let settle!: { resolve: (r: ModelResponse) => void; reject: (e: KeelError) => void };
-  const response = new Promise<ModelResponse>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  // Callers who only iterate never await `response`; its rejection must not be unhandled.
-  response.catch(() => {});
-  let started = false;
-
   /**
    * The stream's one iterator, written by hand rather than as an async generator around the
    * producer: it reuses the producer's result object and, with a fusable producer (Keel's chunk
    * sources) and fusable readers (Keel's middleware), shares one `then` per event with them.
    */
-  function run(): FusableIterator {
+  function run(settle: ResponseSettler): FusableIterator {
     // One controller for caller abort, deadline and a consumer that stops early.
     const controller = new AbortController();
     const dispose = linkCallOptions(controller, init.options);
@@ -137,27 +130,7 @@ export function createModelStream(
     };
   }
 
-  const stream: ModelStream = {
-    [Symbol.asyncIterator]() {
-      if (started) throw new TypeError("a ModelStream can be iterated only once");
-      started = true;
-      return run();
-    },
-    get response() {
-      if (!started) {
-        started = true;
-        void (async () => {
-          try {
-            for await (const _ of run());
-          } catch {
-            // Surfaced through `response`.
-          }
-        })();
-      }
-      return response;
-    },
-  };
-  return stream;
+  return forwardingStream(run);
 }
 
 /** Collects a stream into its response; convenient for `generate` built on `stream`. */

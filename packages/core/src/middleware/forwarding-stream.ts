@@ -8,10 +8,11 @@ export interface ResponseSettler {
 }
 
 /**
- * A `ModelStream` around a hand-written iterator that forwards another stream's events. Unlike
- * `createModelStream` it adds no async step and no aggregation per event: a forwarding middleware
- * reports the inner stream's own response, so re-aggregating every event would be wasted work on
- * the hot path. `start` builds the iterator (at the first read) and must settle `response`.
+ * A `ModelStream` around a hand-written iterator: iterate-once, and `response` alone drives the
+ * iterator to its end. `start` builds the iterator (at the first read, or when `response` is
+ * first asked for) and must settle `response`. `createModelStream` builds on it; so do the
+ * forwarding middleware (`retry`, `timeout`), which report the inner stream's own response rather
+ * than re-aggregating every event on the hot path.
  */
 export function forwardingStream(
   start: (settle: ResponseSettler) => AsyncIterableIterator<StreamEvent>,
