@@ -4,7 +4,7 @@
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx --conditions=@keel/source \
  *     bench/src/overhead/profile.ts "keel stream" 3000
  *
- * Ops: "raw call", "keel call", "raw stream", "keel stream". Summarize the .cpuprofile with
+ * Ops: "raw call", "keel call", "raw stream", "adapter stream", "keel stream". Summarize the .cpuprofile with
  * `node bench/src/overhead/summarize-profile.mjs /tmp/prof/<file>.cpuprofile` (pick the largest
  * file: the server child writes a profile too). It also prints GC time by kind.
  */
