@@ -118,13 +118,24 @@ describe("fused reads", () => {
       toError: (e) => e,
       end: () => [],
     });
+    // Record the handlers the source is given on each read.
+    const given: unknown[] = [];
+    const readThenOf = source.readThen.bind(source);
+    source.readThen = (step, error) => {
+      given.push(step, error);
+      return readThenOf(step, error);
+    };
     const onStep = (step: IteratorResult<StreamEvent>) => step.done;
     const onError = () => true;
-    const firstCompose = await through.read(source, onStep, onError);
-    expect(firstCompose).toBe(false);
+    expect(await through.read(source, onStep, onError)).toBe(false);
     expect(await through.read(source, onStep, onError)).toBe(false);
     expect(await through.read(source, onStep, onError)).toBe(true);
     expect(seen).toEqual(["x", "y"]);
+    // Same reader, same composed handlers: nothing was made per read.
+    expect(new Set(given).size).toBe(2);
+    // Another reader gets handlers of its own.
+    await through.read(source, (step) => step.done, onError);
+    expect(new Set(given).size).toBe(4);
   });
 
   it("a chunk source under createModelStream, retry and timeout costs a few promises per event, not one per layer", async () => {
