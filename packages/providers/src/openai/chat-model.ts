@@ -12,13 +12,14 @@ import {
   ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
+import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
 import type { SystemMessageRole } from "./chat-messages.js";
 import { toChatBody } from "./chat-request.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
-import { assertEventStream, requestOptions } from "./transport.js";
+import { assertEventStream, openAIStreamChunks, requestOptions } from "./transport.js";
 import { reportMissingUsage } from "./usage-missing.js";
 
 /** Settings for a Chat Completions model. */
@@ -75,14 +76,13 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
     let mapper: ChatStreamMapper;
     return chunkEventSource({
       async open() {
-        const {
-          data: stream,
-          response,
-          request_id,
-        } = await client().chat.completions.create(body, requestOptions(signal, options)).withResponse();
+        // The SDK sends and checks the request; Keel reads the event stream itself (`sseChunks`).
+        const response = await client()
+          .chat.completions.create(body, requestOptions(signal, options))
+          .asResponse();
         await assertEventStream(response, provider);
-        mapper = new ChatStreamMapper(request_id ?? undefined, dialect);
-        return stream[Symbol.asyncIterator]();
+        mapper = new ChatStreamMapper(response.headers.get("x-request-id") ?? undefined, dialect);
+        return openAIStreamChunks<ChatCompletionChunk>(response);
       },
       map: (chunk) => mapper.chunk(chunk),
       toError: (error) => toOpenAIError(error, signal, provider),

@@ -2,6 +2,7 @@ import {
   abortReason,
   type CallOptions,
   callSignal,
+  chunkEventSource,
   createModelStream,
   type Model,
   type ModelRequest,
@@ -14,13 +15,14 @@ import type {
   Response as OpenAIResponse,
   ResponseCreateParamsNonStreaming,
   ResponseCreateParamsStreaming,
+  ResponseStreamEvent,
 } from "openai/resources/responses/responses";
 import { type OpenAIChatSettings, openaiCapabilities } from "./chat-model.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { ResponsesStreamMapper, responseEvents } from "./responses-events.js";
 import { toResponsesBody } from "./responses-request.js";
 import { lazyClient } from "./settings.js";
-import { assertEventStream, requestOptions } from "./transport.js";
+import { assertEventStream, openAIStreamChunks, requestOptions } from "./transport.js";
 
 /** Settings for a Responses API model. */
 export interface OpenAIResponsesSettings extends OpenAIChatSettings {
@@ -45,31 +47,37 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
     ...(settings.systemMessageRole ? { systemMessageRole: settings.systemMessageRole } : {}),
   };
 
-  async function* produce(request: ModelRequest, options: CallOptions | undefined, signal: AbortSignal) {
+  /** The stream's events, pulled chunk by chunk (see `chunkEventSource` for why not a generator). */
+  function produce(
+    request: ModelRequest,
+    options: CallOptions | undefined,
+    signal: AbortSignal,
+  ): AsyncIterable<StreamEvent> {
     const body = toResponsesBody(modelId, request, {
       stream: true,
       ...bodyOptions,
     }) as ResponseCreateParamsStreaming;
     let mapper: ResponsesStreamMapper;
-    try {
-      const {
-        data: stream,
-        response,
-        request_id,
-      } = await client().responses.create(body, requestOptions(signal, options)).withResponse();
-      await assertEventStream(response);
-      mapper = new ResponsesStreamMapper(request_id ?? undefined, response.headers);
-      for await (const event of stream) {
-        yield* mapper.event(event);
-        // The answer is complete at its terminal event; whatever follows is not part of it.
-        if (mapper.done) break;
-      }
-    } catch (error) {
-      throw toOpenAIError(error, signal);
-    }
-    // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
-    if (signal.aborted) throw abortReason(signal);
-    mapper.end();
+    return chunkEventSource<ResponseStreamEvent>({
+      async open() {
+        // The SDK sends and checks the request; Keel reads the event stream itself (`sseChunks`).
+        const response = await client().responses.create(body, requestOptions(signal, options)).asResponse();
+        await assertEventStream(response);
+        mapper = new ResponsesStreamMapper(
+          response.headers.get("x-request-id") ?? undefined,
+          response.headers,
+        );
+        return openAIStreamChunks<ResponseStreamEvent>(response);
+      },
+      // The answer is complete at its terminal event; whatever follows is not part of it.
+      map: (event) => (mapper.done ? [] : [...mapper.event(event)]),
+      toError: (error) => toOpenAIError(error, signal),
+      end() {
+        if (signal.aborted) throw abortReason(signal);
+        mapper.end();
+        return [];
+      },
+    });
   }
 
   return observeModel({
@@ -97,7 +105,7 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
       }
     },
     stream(request: ModelRequest, options?: CallOptions) {
-      return createModelStream((signal): AsyncIterable<StreamEvent> => produce(request, options, signal), {
+      return createModelStream((signal) => produce(request, options, signal), {
         provider: PROVIDER,
         model: modelId,
         ...(options ? { options } : {}),

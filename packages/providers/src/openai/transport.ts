@@ -1,6 +1,7 @@
 import { type CallOptions, OutputParseError } from "@keel/core";
-import type { OpenAI } from "openai";
+import { APIError, type OpenAI } from "openai";
 import { errorFromHttp, errorInfoOf } from "../shared/error-from-http.js";
+import { SSE_END, sseChunks } from "../shared/sse-chunks.js";
 import { preview } from "./chat-events.js";
 import { PROVIDER } from "./errors.js";
 
@@ -33,4 +34,18 @@ export async function assertEventStream(response: Response, provider: string = P
     // Usually a proxy's or gateway's page: another attempt or endpoint may get the real answer.
     { provider, status: response.status, retryable: true },
   );
+}
+
+/**
+ * The JSON chunks of an OpenAI event stream, read the way the SDK's own `Stream` reads them:
+ * `[DONE]` ends it, a chunk carrying `error` fails it with the SDK's `APIError` (mapped like any
+ * other), and a line that is not JSON fails it with a `SyntaxError`.
+ */
+export function openAIStreamChunks<C>(response: Response): AsyncIterator<C> {
+  return sseChunks<C>(response.body, (event) => {
+    if (event.data.startsWith("[DONE]")) return SSE_END;
+    const data = JSON.parse(event.data) as { error?: unknown } | null;
+    if (data?.error) throw new APIError(undefined, data.error as object, undefined, response.headers);
+    return data as C;
+  });
 }
