@@ -25,6 +25,7 @@ import { anthropicModelTraits } from "./model-traits.js";
 import { type AnthropicRequestContext, toAnthropicRequest } from "./request-body.js";
 import { toModelResponse } from "./response.js";
 import type { AnthropicSettings } from "./settings.js";
+import { anthropicStreamChunks } from "./stream-chunks.js";
 import { AnthropicStreamMapper } from "./stream-mapper.js";
 
 const PROVIDER = "anthropic";
@@ -88,28 +89,29 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
       return chunkEventSource<unknown>({
         async open() {
           const plan = toAnthropicRequest(request, context, true);
-          const { data, response, request_id } = await client.messages
+          // The SDK sends and checks the request; Keel reads the event stream itself (`sseChunks`).
+          const response = await client.messages
             .create(plan.body as unknown as MessageCreateParamsStreaming, requestOptions(signal, options))
-            .withResponse();
+            .asResponse();
           const contentType = response.headers.get("content-type") ?? "";
           if (!contentType.includes("text/event-stream")) {
-            data.controller.abort();
+            await response.body?.cancel().catch(() => {});
             throw new OutputParseError(`Anthropic answered a stream request with "${contentType}", not SSE`, {
               provider: PROVIDER,
               status: response.status,
               retryable: true,
             });
           }
+          const requestId = response.headers.get("request-id");
           mapper = new AnthropicStreamMapper({
             ...(plan.jsonToolName !== undefined ? { jsonToolName: plan.jsonToolName } : {}),
-            ...(request_id ? { requestId: request_id } : {}),
+            ...(requestId ? { requestId } : {}),
           });
-          return data[Symbol.asyncIterator]();
+          return anthropicStreamChunks(response);
         },
         map: (raw) => (mapper as AnthropicStreamMapper).map(raw),
         toError: (error) => toAnthropicKeelError(error, signal),
         end() {
-          // The SDK ends the iteration quietly when the request is aborted.
           if (signal.aborted) throw abortReason(signal);
           if (!mapper?.finished)
             throw new NetworkError("the Anthropic stream ended before message_stop", { provider: PROVIDER });
