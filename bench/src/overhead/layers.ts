@@ -1,6 +1,8 @@
 /**
  * Keel's own CPU per call, layer by layer, with the HTTP and the SDK taken out: the adapter gets a
- * fake `openai` client whose answers are pre-parsed objects, so what is left is Keel's work.
+ * fake `openai` client. Its non-streamed answer is a pre-parsed object; its streamed answer is a
+ * `Response` whose body hands out one server-sent event per read, as a socket does, because Keel
+ * parses event streams itself. What is left is Keel's work.
  * A diagnostic for bench/overhead (it explains where the ratio comes from), not a target.
  *
  *   npx tsx --conditions=@keel/source bench/src/overhead/layers.ts [calls]
@@ -35,22 +37,31 @@ const chunks = [
   chunk({}, "stop"),
   { ...base, object: "chat.completion.chunk", choices: [], usage },
 ];
-const response = new Response(null, { headers: { "content-type": "text/event-stream" } });
+const packets = [...chunks.map((c) => `data: ${JSON.stringify(c)}\n\n`), "data: [DONE]\n\n"].map((text) =>
+  new TextEncoder().encode(text),
+);
 
-/** An async iterator over the chunks, as the SDK's Stream hands them out (one promise per chunk). */
-async function* sdkStream() {
-  for (const c of chunks) yield c;
+/** A streamed answer's body: one event per read, like a token stream arriving from a socket. */
+function sseResponse(): Response {
+  let next = 0;
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (next < packets.length) controller.enqueue(packets[next++]!);
+        else controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, { headers: { "content-type": "text/event-stream", "x-request-id": "req_1" } });
 }
 
 const fakeClient = {
   chat: {
     completions: {
       create(body: { stream?: boolean }) {
-        const data = body.stream ? { [Symbol.asyncIterator]: sdkStream } : completion;
-        const promise = Promise.resolve(data);
-        return Object.assign(promise, {
-          withResponse: async () => ({ data, response, request_id: "req_1" }),
-        });
+        const promise = Promise.resolve(completion);
+        return Object.assign(promise, { asResponse: async () => (body.stream ? sseResponse() : undefined) });
       },
     },
   },
@@ -68,7 +79,7 @@ dispose();
 
 const adapter = keel.openai("gpt-4o-mini", { client: fakeClient });
 const models: Array<[string, Model | undefined]> = [
-  ["fake SDK alone (floor)", undefined],
+  ["floor: the fake SDK's object, or its body read and each event JSON-parsed", undefined],
   ["openai() adapter", adapter],
   ["+ retry()", keel.pipe(adapter, keel.retry())],
   ["+ retry() + timeout()", keel.pipe(adapter, keel.retry(), keel.timeout({ ms: 60_000 }))],
@@ -77,17 +88,23 @@ const models: Array<[string, Model | undefined]> = [
 const request = { messages: [{ role: "user" as const, content: "Say 100 words." }] };
 const generate = (model: Model | undefined) => async () => {
   if (!model) {
-    await fakeClient.chat.completions.create({ model: "m", messages: [] }).withResponse();
+    await fakeClient.chat.completions.create({ model: "m", messages: [] });
     return;
   }
   await model.generate(request);
 };
 const stream = (model: Model | undefined) => async () => {
   if (!model) {
-    const { data } = await fakeClient.chat.completions
+    const response = await fakeClient.chat.completions
       .create({ model: "m", messages: [], stream: true })
-      .withResponse();
-    for await (const _ of data as unknown as AsyncIterable<unknown>);
+      .asResponse();
+    // The least any client does: read each packet, decode it, parse its event's JSON.
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    for (let step = await reader.read(); !step.done; step = await reader.read()) {
+      const data = decoder.decode(step.value, { stream: true }).slice(6, -2);
+      if (data !== "[DONE]") JSON.parse(data);
+    }
     return;
   }
   const s = model.stream(request);
