@@ -35,6 +35,12 @@ export interface ModelRequest {
   maxOutputTokens?: number;
   /** Reasoning effort or token budget, for models that think. */
   reasoning?: { effort?: "minimal" | "low" | "medium" | "high"; budgetTokens?: number };
+  /**
+   * Ask for each output token's log probability (`response.logprobs`, `logprobs` stream events);
+   * `top` (0–20) adds that many most likely alternatives per position. Providers without them
+   * (Anthropic, local GGUF) refuse the request with `InvalidRequestError`.
+   */
+  logprobs?: { top?: number };
   /** Passed through to the named provider's request body unchanged, e.g. `{ openai: { user: "u1" } }`. */
   providerOptions?: Record<string, Record<string, unknown>>;
   /** Free-form labels carried into telemetry. */
@@ -73,6 +79,20 @@ export interface Failover {
   deliveredText?: string;
 }
 
+/** A candidate token and its log probability (natural log). */
+export interface TokenCandidate {
+  token: string;
+  logprob: number;
+  /** The token's UTF-8 bytes, where the provider gives them (a token can be part of a character). */
+  bytes?: number[];
+}
+
+/** One output token's log probability, with the most likely alternatives when they were asked for. */
+export interface TokenLogprob extends TokenCandidate {
+  /** The most likely tokens at this position, most likely first (`ModelRequest.logprobs.top`). */
+  top?: TokenCandidate[];
+}
+
 /** A complete model answer. */
 export interface ModelResponse {
   content: AssistantPart[];
@@ -91,6 +111,8 @@ export interface ModelResponse {
   timings: Timings;
   /** Set by middleware that failed over to another model. */
   failovers?: Failover[];
+  /** The output tokens' log probabilities, in order, when the request asked for them. */
+  logprobs?: TokenLogprob[];
   /** True when the answer came from a cache. */
   cached?: boolean;
   /** The provider's response payload (last chunk for streams), for escape hatches. */
@@ -142,6 +164,8 @@ export type StreamEvent =
   | { type: "tool-call"; call: ToolCallPart }
   | { type: "response-metadata"; requestId?: string; servedModel?: string }
   | { type: "usage"; usage: Usage }
+  /** Log probabilities of the output tokens just streamed (after or with their text). */
+  | { type: "logprobs"; tokens: TokenLogprob[] }
   | { type: "finish"; finishReason: FinishReason; rawFinishReason?: string; refusal?: string; raw?: unknown }
   | { type: "error"; error: KeelError };
 

@@ -1,5 +1,5 @@
 import type { AssistantPart, ToolCallPart } from "./messages.js";
-import type { FinishReason, ModelResponse, StreamEvent, Usage } from "./model.js";
+import type { FinishReason, ModelResponse, StreamEvent, TokenLogprob, Usage } from "./model.js";
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 
@@ -13,6 +13,7 @@ export class ResponseAccumulator {
   requestId: string | undefined;
   servedModel: string | undefined;
   raw: unknown;
+  logprobs: TokenLogprob[] | undefined;
   firstTokenAt: number | undefined;
 
   constructor(
@@ -68,6 +69,10 @@ export class ResponseAccumulator {
       case "usage":
         this.usage = event.usage;
         break;
+      case "logprobs":
+        if (this.logprobs) for (const token of event.tokens) this.logprobs.push(token);
+        else this.logprobs = [...event.tokens];
+        break;
       case "finish":
         this.finishReason = event.finishReason;
         this.rawFinishReason = event.rawFinishReason;
@@ -113,6 +118,7 @@ export class ResponseAccumulator {
           ? { timeToFirstTokenMs: this.firstTokenAt - this.startedAt }
           : {}),
       },
+      ...(this.logprobs !== undefined ? { logprobs: this.logprobs } : {}),
       ...(this.raw !== undefined ? { raw: this.raw } : {}),
     };
   }

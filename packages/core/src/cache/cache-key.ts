@@ -20,6 +20,8 @@ function answerSettings(request: ModelRequest) {
     stop: request.stop,
     maxOutputTokens: request.maxOutputTokens,
     reasoning: request.reasoning,
+    // An answer stored without log probabilities must not serve a request that asks for them.
+    logprobs: request.logprobs,
     providerOptions: request.providerOptions,
   };
 }

@@ -54,6 +54,8 @@ describe("cache (exact)", () => {
       { stop: ["x"] },
       { tenant: "acme" },
       { providerOptions: { openai: { user: "u" } } },
+      { logprobs: {} },
+      { logprobs: { top: 2 } },
     ];
     for (const v of variants) await model.generate(ask("hi", v));
     expect(base.requests).toHaveLength(1 + variants.length);
@@ -78,6 +80,30 @@ describe("cache (exact)", () => {
     expect(r.usage).toEqual((await live.response).usage);
     // A generate call is served by what the stream stored.
     expect((await model.generate(ask("s"))).cached).toBe(true);
+  });
+
+  it("replays log probabilities, and a generate answer keeps them", async () => {
+    const tokens = [
+      { token: "hi", logprob: -0.1, top: [{ token: "hi", logprob: -0.1 }] },
+      { token: "!", logprob: -0.3 },
+    ];
+    const { model } = setup([
+      {
+        events: [
+          { type: "text-delta", text: "hi" },
+          { type: "logprobs", tokens: tokens.slice(0, 1) },
+          { type: "text-delta", text: "!" },
+          { type: "logprobs", tokens: tokens.slice(1) },
+          { type: "finish", finishReason: "stop" },
+        ],
+      },
+    ]);
+    expect((await model.generate(ask("l", { logprobs: { top: 1 } }))).logprobs).toEqual(tokens);
+    const replay = model.stream(ask("l", { logprobs: { top: 1 } }));
+    const events: StreamEvent[] = [];
+    for await (const e of replay) events.push(e);
+    expect(events.filter((e) => e.type === "logprobs")).toEqual([{ type: "logprobs", tokens }]);
+    expect(await replay.response).toMatchObject({ cached: true, logprobs: tokens });
   });
 
   it("replays tool calls and reasoning", async () => {

@@ -76,6 +76,7 @@ export function* responseEvents(response: ModelResponse): Generator<StreamEvent>
       index++;
     }
   }
+  if (response.logprobs !== undefined) yield { type: "logprobs", tokens: response.logprobs };
   yield { type: "usage", usage: response.usage };
   yield {
     type: "finish",

@@ -36,6 +36,7 @@ const NEVER_SUPPORTED: ReadonlyArray<AnthropicDroppableOption & keyof ModelReque
   "seed",
   "frequencyPenalty",
   "presencePenalty",
+  "logprobs",
 ];
 
 /**

@@ -8,6 +8,7 @@ export type AnthropicDroppableOption =
   | "seed"
   | "frequencyPenalty"
   | "presencePenalty"
+  | "logprobs"
   | "reasoning";
 
 /** How a `responseFormat: {type: "json", schema}` request is sent. */

@@ -4,12 +4,21 @@ import {
   NetworkError,
   OutputParseError,
   type StreamEvent,
+  type TokenCandidate,
+  type TokenLogprob,
   type ToolCallPart,
 } from "@keel/core";
 import { toFinishReason } from "./finish-reason.js";
 import { PartialArgsBuilder } from "./partial-args.js";
 import { toUsage } from "./to-usage.js";
-import type { GeminiCandidate, GeminiPart, GeminiResponse, GeminiUsageMetadata } from "./wire-types.js";
+import type {
+  GeminiCandidate,
+  GeminiLogprobsCandidate,
+  GeminiLogprobsResult,
+  GeminiPart,
+  GeminiResponse,
+  GeminiUsageMetadata,
+} from "./wire-types.js";
 
 const PROVIDER = "google";
 
@@ -69,6 +78,8 @@ export class GeminiResponseMapper {
     if (toUsage(chunk.usageMetadata)) this.#usage = chunk.usageMetadata;
     const candidate = firstCandidate(chunk.candidates);
     for (const part of candidate?.content?.parts ?? []) this.#mapPart(part, events);
+    const logprobs = candidate?.logprobsResult && fromGeminiLogprobs(candidate.logprobsResult);
+    if (logprobs?.length) events.push({ type: "logprobs", tokens: logprobs });
     if (candidate?.finishReason !== undefined) {
       this.#finishReason = candidate.finishReason;
       this.#finishMessage = candidate.finishMessage;
@@ -232,4 +243,25 @@ function textOf(part: GeminiPart): string | undefined {
     return `\n\`\`\`${part.executableCode.language ?? ""}\n${part.executableCode.code ?? ""}\n\`\`\`\n`;
   if (part.codeExecutionResult) return `\n\`\`\`\n${part.codeExecutionResult.output ?? ""}\n\`\`\`\n`;
   return undefined;
+}
+
+/** Gemini's per-step log probabilities as Keel's: `topCandidates[i]` holds the alternatives for `chosenCandidates[i]`. */
+export function fromGeminiLogprobs(result: GeminiLogprobsResult): TokenLogprob[] {
+  const tokens: TokenLogprob[] = [];
+  const chosen = result.chosenCandidates ?? [];
+  for (let i = 0; i < chosen.length; i++) {
+    const token = candidateOf(chosen[i]!);
+    if (!token) continue;
+    const top = result.topCandidates?.[i]?.candidates
+      ?.map(candidateOf)
+      .filter((c): c is TokenCandidate => c !== undefined);
+    tokens.push(top && top.length > 0 ? { ...token, top } : token);
+  }
+  return tokens;
+}
+
+function candidateOf(entry: GeminiLogprobsCandidate): TokenCandidate | undefined {
+  return typeof entry.token === "string" && typeof entry.logProbability === "number"
+    ? { token: entry.token, logprob: entry.logProbability }
+    : undefined;
 }

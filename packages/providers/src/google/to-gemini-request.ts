@@ -1,4 +1,5 @@
 import type { ModelRequest } from "@keel/core";
+import { logprobsTop } from "../shared/logprobs.js";
 import { toGeminiContents } from "./to-gemini-contents.js";
 import { toGeminiSchema } from "./to-gemini-schema.js";
 import { toGeminiTools } from "./to-gemini-tools.js";
@@ -50,6 +51,11 @@ function toGenerationConfig(request: ModelRequest): GeminiGenerationConfig {
   if (request.seed !== undefined) config.seed = request.seed;
   if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  const top = logprobsTop(request, "google");
+  if (top !== undefined) {
+    config.responseLogprobs = true;
+    if (top > 0) config.logprobs = top;
+  }
   const format = request.responseFormat;
   if (format?.type === "json") {
     config.responseMimeType = "application/json";

@@ -110,6 +110,9 @@ export interface GeminiGenerationConfig {
   responseMimeType?: string;
   responseSchema?: GeminiSchema;
   thinkingConfig?: GeminiThinkingConfig;
+  responseLogprobs?: boolean;
+  /** Alternatives per decoding step in `logprobsResult.topCandidates` (needs `responseLogprobs`). */
+  logprobs?: number;
 }
 
 /** The body of `models/{model}:generateContent` and `:streamGenerateContent`. */
@@ -138,6 +141,19 @@ export interface GeminiCandidate {
   finishMessage?: string;
   index?: number;
   safetyRatings?: unknown[];
+  logprobsResult?: GeminiLogprobsResult;
+}
+
+export interface GeminiLogprobsCandidate {
+  token?: string;
+  tokenId?: number;
+  logProbability?: number;
+}
+
+/** Per decoding step: the chosen token, and (when asked for) the top alternatives at the same index. */
+export interface GeminiLogprobsResult {
+  chosenCandidates?: GeminiLogprobsCandidate[];
+  topCandidates?: Array<{ candidates?: GeminiLogprobsCandidate[] }>;
 }
 
 /** One `GenerateContentResponse`: the whole answer, or one stream chunk. */

@@ -96,6 +96,11 @@ function checkRequest(request: ModelRequest): void {
   if (request.stop?.some((s) => typeof s !== "string" || s === "")) {
     invalid("stop sequences must be non-empty strings");
   }
+  if (request.logprobs !== undefined) {
+    invalid(
+      "logprobs are not available from the llama-cpp adapter (node-llama-cpp's chat API does not report them)",
+    );
+  }
   if (request.reasoning?.effort !== undefined) {
     invalid(
       "reasoning.effort has no llama.cpp equivalent; set reasoning.budgetTokens instead (0 turns thinking off on models that think)",

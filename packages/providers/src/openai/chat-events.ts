@@ -1,5 +1,6 @@
 import { type FinishReason, NetworkError, OutputParseError, type StreamEvent, type Usage } from "@keel/core";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
+import { fromOpenAILogprobs } from "../shared/logprobs.js";
 import { parseToolArguments, toolCallPart } from "../shared/parse-tool-arguments.js";
 import { ToolCallAssembler } from "../shared/tool-call-assembler.js";
 import { type ChatDialect, reasoningTextOf } from "./chat-dialect.js";
@@ -81,6 +82,8 @@ export class ChatStreamMapper {
       if (choice.index !== 0) continue;
       const delta = choice.delta;
       if (delta) this.#delta(delta, events);
+      const logprobs = choice.logprobs?.content;
+      if (logprobs?.length) events.push({ type: "logprobs", tokens: fromOpenAILogprobs(logprobs) });
       if (choice.finish_reason) {
         this.#rawFinishReason = choice.finish_reason;
         events.push(...this.#toolCallEvents());
@@ -202,6 +205,8 @@ export function* chatCompletionEvents(
   const reasoning = reasoningTextOf(message, dialect?.reasoningFields);
   if (reasoning !== undefined) yield { type: "reasoning-delta", text: reasoning };
   if (message.content) yield { type: "text-delta", text: message.content };
+  const logprobs = choice.logprobs?.content;
+  if (logprobs?.length) yield { type: "logprobs", tokens: fromOpenAILogprobs(logprobs) };
   let toolCallCount = 0;
   for (const call of message.tool_calls ?? []) {
     toolCallCount++;

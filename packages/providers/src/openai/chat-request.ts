@@ -11,8 +11,10 @@ import type {
   ResponseFormatText,
 } from "openai/resources/shared";
 import { compact } from "../shared/compact.js";
+import { logprobsTop } from "../shared/logprobs.js";
 import type { ChatDialect } from "./chat-dialect.js";
 import { type SystemMessageRole, toChatMessages } from "./chat-messages.js";
+import { PROVIDER } from "./errors.js";
 import { openaiOptions, reasoningEffortOf, rejectUnsupported } from "./request-common.js";
 
 export interface ChatBodyOptions {
@@ -43,6 +45,7 @@ export function toChatBody(
 ): ChatCompletionCreateParamsStreaming | ChatCompletionCreateParamsNonStreaming {
   const dialect = options.dialect;
   if (!dialect?.topK) rejectUnsupported(request, ["topK"], apiName(dialect), dialect?.provider);
+  const top = logprobsTop(request, dialect?.provider ?? PROVIDER);
   let body: Record<string, unknown> = {
     ...compact({
       model: modelId,
@@ -59,6 +62,8 @@ export function toChatBody(
       stop: request.stop,
       max_completion_tokens: request.maxOutputTokens,
       reasoning_effort: reasoningEffortOf(request),
+      logprobs: top !== undefined ? true : undefined,
+      top_logprobs: top || undefined,
       stream: options.stream ? true : undefined,
       stream_options: options.stream ? { include_usage: true } : undefined,
     }),

@@ -7,6 +7,7 @@ import {
 } from "@keel/core";
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { errorFromHttp, type HeadersLike } from "../shared/error-from-http.js";
+import { fromOpenAILogprobs } from "../shared/logprobs.js";
 import { toolCallPart } from "../shared/parse-tool-arguments.js";
 import { type AssemblingToolCall, ToolCallAssembler } from "../shared/tool-call-assembler.js";
 import { metadataEvent, preview } from "./chat-events.js";
@@ -97,6 +98,7 @@ export class ResponsesStreamMapper {
         const key = `${event.item_id}:${event.content_index}`;
         this.#textByPart.set(key, (this.#textByPart.get(key) ?? "") + event.delta);
         yield { type: "text-delta", text: event.delta };
+        if (event.logprobs?.length) yield { type: "logprobs", tokens: fromOpenAILogprobs(event.logprobs) };
         break;
       }
       case "response.output_text.done": {
@@ -258,8 +260,10 @@ export function* responseEvents(
       };
     } else if (item.type === "message") {
       for (const part of item.content) {
-        if (part.type === "output_text") yield { type: "text-delta", text: part.text };
-        else if (part.type === "refusal") refusal += part.refusal;
+        if (part.type === "output_text") {
+          yield { type: "text-delta", text: part.text };
+          if (part.logprobs?.length) yield { type: "logprobs", tokens: fromOpenAILogprobs(part.logprobs) };
+        } else if (part.type === "refusal") refusal += part.refusal;
       }
     } else if (item.type === "function_call") {
       toolCalls++;

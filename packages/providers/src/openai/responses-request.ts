@@ -8,7 +8,9 @@ import type {
   ToolChoiceOptions,
 } from "openai/resources/responses/responses";
 import { compact } from "../shared/compact.js";
+import { logprobsTop } from "../shared/logprobs.js";
 import type { SystemMessageRole } from "./chat-messages.js";
+import { PROVIDER } from "./errors.js";
 import { openaiOptions, reasoningEffortOf, rejectUnsupported } from "./request-common.js";
 import { toResponsesInput } from "./responses-input.js";
 
@@ -38,6 +40,11 @@ export function toResponsesBody(
   );
   const store = options.store ?? false;
   const effort = reasoningEffortOf(request);
+  const top = logprobsTop(request, PROVIDER);
+  const include = [
+    ...(!store && options.encryptedReasoning ? ["reasoning.encrypted_content" as const] : []),
+    ...(top !== undefined ? ["message.output_text.logprobs" as const] : []),
+  ];
   const body = {
     ...compact({
       model: modelId,
@@ -50,7 +57,8 @@ export function toResponsesBody(
       max_output_tokens: request.maxOutputTokens,
       reasoning: effort !== undefined ? { effort } : undefined,
       store,
-      include: !store && options.encryptedReasoning ? ["reasoning.encrypted_content"] : undefined,
+      include: include.length > 0 ? include : undefined,
+      top_logprobs: top || undefined,
       stream: options.stream ? true : undefined,
     }),
     ...openaiOptions(request),
