@@ -2,11 +2,25 @@
 // Bundle-size budget: a minimal worker (scripts/size-entry.ts: an HTTP model + retry + fallback +
 // exact cache) bundled for the edge must stay under 40 KB minified, and must contain no tokenizer
 // rank tables at all (they load lazily, only when token counting is used).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
 const LIMIT_BYTES = 40 * 1024;
 const root = new URL("..", import.meta.url).pathname;
+
+const corePackage = JSON.parse(readFileSync(join(root, "packages/core/package.json"), "utf8"));
+const keelCoreSource = {
+  name: "keel-core-source",
+  setup(b) {
+    b.onResolve({ filter: /^@keel\/core(\/.*)?$/ }, (args) => {
+      const entry = corePackage.exports[`.${args.path.slice("@keel/core".length)}`]?.["@keel/source"];
+      if (!entry) return { errors: [{ text: `${args.path} is not an entry of @keel/core` }] };
+      return { path: join(root, "packages/core", entry) };
+    });
+  },
+};
 
 const result = await build({
   absWorkingDir: root,
@@ -18,9 +32,9 @@ const result = await build({
   target: "es2022",
   conditions: ["@keel/source"],
   mainFields: ["module", "main"],
-  // The workspace package's "@keel/source" entry (what its exports map gives under that condition);
-  // the root has no node_modules link to it.
-  alias: { "@keel/core": "./packages/core/src/index.ts" },
+  // The root has no node_modules link to the workspace package: resolve its entries (the root and
+  // subpaths) through its exports map, as the "@keel/source" condition would.
+  plugins: [keelCoreSource],
   write: false,
   metafile: true,
   logLevel: "warning",

@@ -3,10 +3,8 @@
  * endpoint, and the exact-match cache. scripts/check-size.mjs bundles it and enforces the budget.
  */
 import {
-  cache,
   createModelStream,
   fallback,
-  MemoryCacheStore,
   type Model,
   type ModelRequest,
   pipe,
@@ -14,6 +12,7 @@ import {
   type StreamEvent,
   toKeelError,
 } from "@keel/core";
+import { cache, MemoryCacheStore } from "@keel/core/cache";
 
 /** A minimal model over an OpenAI-compatible, non-streaming chat endpoint. */
 function httpModel(id: string, url: string, apiKey: string): Model {

@@ -6,16 +6,8 @@
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import {
-  cache,
-  getTokenizer,
-  lexicalEmbedder,
-  MemorySemanticStore,
-  type ModelRequest,
-  pipe,
-  semanticCache,
-  unitVector,
-} from "@keel/core";
+import { getTokenizer, type ModelRequest, pipe } from "@keel/core";
+import { cache, lexicalEmbedder, MemorySemanticStore, semanticCache, unitVector } from "@keel/core/cache";
 import { scriptedModel } from "@keel/core/testing";
 
 const percentile = (samples: number[], p: number) => {

@@ -1,4 +1,4 @@
-import { MemoryCheckpointStore, toMermaid } from "@keel/core";
+import { MemoryCheckpointStore, toMermaid } from "@keel/core/flows";
 import { openai } from "@keel/providers/openai";
 import { startTestServer, type TestServer } from "@keel/providers/testing";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";

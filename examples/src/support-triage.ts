@@ -12,15 +12,8 @@
  * and opening an escalation are side effects guarded by `io.once`, so a resumed run never sends
  * twice.
  */
-import {
-  type CheckpointStore,
-  defineFlow,
-  type FlowRunOptions,
-  type Model,
-  type RetryOptions,
-  retry,
-  type StepIO,
-} from "@keel/core";
+import { type Model, type RetryOptions, retry } from "@keel/core";
+import { type CheckpointStore, defineFlow, type FlowRunOptions, type StepIO } from "@keel/core/flows";
 import { z } from "zod";
 
 /** What a ticket is about. */

@@ -34,7 +34,7 @@ await import("zod");
 `;
 
 describe("importing @keel/core", () => {
-  it("does not load zod or the tokenizer until they are used", async () => {
+  it("does not load zod, the tokenizer, caches, flows or telemetry tooling", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keel-import-cost-"));
     try {
       const log = join(dir, "resolved.txt");
@@ -51,6 +51,11 @@ describe("importing @keel/core", () => {
       // The tokenizer (encoder and rank tables) also loads only when a count is first asked for.
       expect(before?.split("\n").filter((url) => url.includes("js-tiktoken"))).toEqual([]);
       expect(after.split("\n").some(isZod)).toBe(true);
+      // Caches, flows, metrics, alerts and the trace renderer have entries of their own
+      // (@keel/core/cache, /flows, /telemetry): the root entry must not compile them.
+      const heavy =
+        /\/core\/src\/(flows\/|cache\/(exact|semantic)-cache|telemetry\/(trace-|alert|metrics-collector))/;
+      expect(before?.split("\n").filter((url) => heavy.test(url))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

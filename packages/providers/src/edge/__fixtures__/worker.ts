@@ -9,9 +9,7 @@
  * continued on Anthropic). With GEMINI_BASE_URL bound it adds a Gemini `generate`.
  */
 import {
-  cache,
   fallback,
-  MemoryCacheStore,
   type Model,
   type ModelRequest,
   type ModelResponse,
@@ -19,6 +17,7 @@ import {
   retry,
   timeout,
 } from "@keel/core";
+import { cache, MemoryCacheStore } from "@keel/core/cache";
 import { anthropic } from "@keel/providers/anthropic";
 import { google } from "@keel/providers/google";
 import { openai } from "@keel/providers/openai";
