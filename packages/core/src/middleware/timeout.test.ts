@@ -99,6 +99,17 @@ describe("timeout: generate", () => {
     expect(!r.ok && r.error).toBeInstanceOf(TimeoutError);
   });
 
+  it("ends at once on a caller abort even when the wrapped model ignores its signal", async () => {
+    const stuck: Model = wrapModel(scriptedModel(["x"]), { generate: () => new Promise(() => {}) });
+    const controller = new AbortController();
+    const result = settle(pipe(stuck, timeout({ ms: 1000 })).generate(req, { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort();
+    const r = await result;
+    expect(!r.ok && r.error).toBeInstanceOf(AbortedError);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("holds a deadline further away than one timer can wait (about 24.8 days)", async () => {
     const { hub, fired } = recorder();
     const stuck: Model = wrapModel(scriptedModel(["x"]), { generate: () => new Promise(() => {}) });

@@ -101,12 +101,14 @@ export function timeout(options: TimeoutOptions): Middleware {
       markCallScoped(signal, deadline?.at);
       let timer: ReturnType<typeof setTimeout> | undefined;
       let tripped: TimeoutError | undefined;
+      let onTrip: ((error: TimeoutError) => void) | undefined;
       const trip = (limit: Limit, cause?: unknown): TimeoutError => {
         if (tripped) return tripped;
         const { afterMs } = limit;
         hub.emit("timeout.fired", { model: next.id, afterMs, limit: limit.limit }, call?.context);
         tripped = errorFor(limit, cause);
         cancel.abort(tripped);
+        onTrip?.(tripped);
         return tripped;
       };
       /**
@@ -134,6 +136,19 @@ export function timeout(options: TimeoutOptions): Middleware {
         trip,
         arm,
         /**
+         * Settles like `promise`, or fails with the limit's TimeoutError as soon as it trips, even
+         * if the model is slow to honour the signal. With a caller's signal, whose abort also ends
+         * the call, it races the signal; without one only `trip` can end it, so it hooks `trip`
+         * instead of adding and removing a signal listener on every call.
+         */
+        race<T>(promise: Promise<T>): Promise<T> {
+          if (parent) return raceAbort(promise, signal);
+          return new Promise<T>((resolve, reject) => {
+            onTrip = reject;
+            promise.then(resolve, reject);
+          });
+        },
+        /**
          * The error to fail with. A model further in may hit the deadline this middleware passed
          * down just before this timer does; that is still this middleware's limit, so report it.
          */
@@ -156,7 +171,7 @@ export function timeout(options: TimeoutOptions): Middleware {
       limits.arm(deadline);
       try {
         const inner = next.generate(request, { ...call, signal: limits.signal, deadline: deadline.at });
-        return await raceAbort(inner, limits.signal);
+        return await limits.race(inner);
       } catch (error) {
         throw limits.explain(error, deadline);
       } finally {
