@@ -1,4 +1,3 @@
-import pRetry from "p-retry";
 import { abortReason, cancellableSleep, sleep } from "../abort.js";
 import { AbortedError, type KeelError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
@@ -74,12 +73,12 @@ const RETRY_AFTER_JITTER = 0.1;
  * `retryAfterMs`, within attempt and time budgets. Streams are retried only until their first
  * content event reaches the caller. After giving up it throws the last error unchanged.
  *
- * For `generate` the first attempt runs on its own (most calls need no retry, and p-retry's
- * set-up per call is measurable) and the retries are p-retry's. p-retry computes its own delays
- * and has no per-error delay, so its delay is set to zero and this middleware does its wait
- * (jittered backoff or retry-after) in `onFailedAttempt`, where it also decides to stop by
- * rethrowing the error. Streams forward each attempt's events through a loop of their own with
- * the same policy.
+ * `generate` is a plain loop over `plan` (which computes every wait: jittered backoff or the
+ * provider's retry-after, within the budgets) and a cancellable sleep. It used p-retry, but
+ * p-retry has no per-error delay, so Keel already computed each wait itself and p-retry only
+ * looped, while importing it cost ~4 ms of every process's startup (a quarter of the import
+ * budget, bench/src/overhead). Streams forward each attempt's events through a loop of their own
+ * with the same policy.
  */
 export function retry(options: RetryOptions = {}): Middleware {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -114,58 +113,28 @@ export function retry(options: RetryOptions = {}): Middleware {
   }
 
   return (next: Model) => {
-    /**
-     * Retries after a failed first attempt under p-retry, waiting and deciding as `plan` says.
-     * p-retry's attempt 1 is the one already made: it only rethrows `first`.
-     */
-    function loop<T>(
-      call: CallOptions | undefined,
-      startedAt: number,
-      first: KeelError,
-      attempt: () => Promise<T>,
-    ): Promise<T> {
-      return pRetry(
-        async (attemptNumber) => {
-          if (attemptNumber === 1) throw first;
-          hub.emit("retry.attempted", { model: next.id, attempt: attemptNumber }, call?.context);
-          try {
-            return await attempt();
-          } catch (thrown) {
-            throw toKeelError(thrown, next.provider);
-          }
-        },
-        {
-          retries: maxAttempts - 1,
-          minTimeout: 0,
-          onFailedAttempt: async ({ error, attemptNumber }) => {
-            const keelError = error as KeelError;
-            const delayMs = plan(keelError, attemptNumber, startedAt, call);
-            if (delayMs === undefined) throw keelError;
-            const payload = { model: next.id, attempt: attemptNumber + 1, delayMs, error: keelError };
-            hub.emit("retry.scheduled", payload, call?.context);
-            await sleep(delayMs, call?.signal);
-          },
-        },
-      );
-    }
-
     async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {
       const startedAt = Date.now();
-      hub.emit("retry.attempted", { model: next.id, attempt: 1 }, call?.context);
-      let first: KeelError;
-      try {
-        // Most calls succeed at once; only a failed one pays for setting up p-retry.
-        return await next.generate(request, call);
-      } catch (thrown) {
-        first = toKeelError(thrown, next.provider);
-      }
       let attemptStartedAt = startedAt;
-      const response = await loop(call, startedAt, first, () => {
-        attemptStartedAt = Date.now();
-        return next.generate(request, call);
-      });
-      // The caller waited through the failed attempts too.
-      return delayedBy(response, attemptStartedAt - startedAt);
+      for (let attempt = 1; ; attempt++) {
+        hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
+        try {
+          const response = await next.generate(request, call);
+          // The caller waited through the failed attempts too.
+          return attempt === 1 ? response : delayedBy(response, attemptStartedAt - startedAt);
+        } catch (thrown) {
+          const error = toKeelError(thrown, next.provider);
+          const delayMs = plan(error, attempt, startedAt, call);
+          if (delayMs === undefined) throw error;
+          hub.emit(
+            "retry.scheduled",
+            { model: next.id, attempt: attempt + 1, delayMs, error },
+            call?.context,
+          );
+          await sleep(delayMs, call?.signal);
+          attemptStartedAt = Date.now();
+        }
+      }
     }
 
     /**
