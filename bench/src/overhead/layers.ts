@@ -72,7 +72,7 @@ const keel = (await import(
   await bundle(
     dir,
     "keel-layers",
-    'export { pipe, retry, timeout } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
+    'export { fallback, pipe, retry, timeout } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
   )
 )) as typeof import("@keel/core") & typeof import("@keel/providers/openai");
 dispose();
@@ -83,6 +83,10 @@ const models: Array<[string, Model | undefined]> = [
   ["openai() adapter", adapter],
   ["+ retry()", keel.pipe(adapter, keel.retry())],
   ["+ retry() + timeout()", keel.pipe(adapter, keel.retry(), keel.timeout({ ms: 60_000 }))],
+  [
+    "+ retry() + fallback() + timeout()",
+    keel.pipe(adapter, keel.retry(), keel.fallback([adapter]), keel.timeout({ ms: 60_000 })),
+  ],
 ];
 
 const request = { messages: [{ role: "user" as const, content: "Say 100 words." }] };
