@@ -87,7 +87,7 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
       map: (chunk) => mapper.chunk(chunk),
       toError: (error) => toOpenAIError(error, signal, provider),
       end() {
-        // The SDK ends a stream quietly when its signal fires; that is an abort, not an end.
+        // A body that ends quietly when the signal fires (some fetch implementations) was aborted, not finished.
         if (signal.aborted) throw abortReason(signal);
         return [...mapper.end()];
       },
