@@ -1,3 +1,4 @@
+// "@keel/core/telemetry": everything in this folder. The essentials are also in the root entry.
 export {
   type AlertKind,
   type AlertRule,
@@ -9,20 +10,7 @@ export {
 } from "./alert-rules.js";
 export type { Alert, AlertDetails, AlertOf } from "./alert-types.js";
 export { type AlertEngine, type AlertEngineOptions, alertRules } from "./alerts.js";
-export { paramsOf } from "./call-observation.js";
-export { type ConsoleLoggerOptions, consoleLogger, formatEvent } from "./console-logger.js";
-export {
-  type ContentCaptureOptions,
-  captureContent,
-  contentRedactor,
-  isContentCaptured,
-  redactMessages,
-  redactValue,
-} from "./content-capture.js";
-export { eventToJson, type SerializedError, serializeError } from "./event-json.js";
-export { summarizeEvent } from "./format-event.js";
-export { type JsonLinesLoggerOptions, jsonLinesLogger } from "./jsonl-logger.js";
-export { luhnValid } from "./luhn.js";
+export * from "./essentials.js";
 export {
   type CounterName,
   type HistogramName,
@@ -32,17 +20,7 @@ export {
   metricsCollector,
   type SeriesSnapshot,
 } from "./metrics-collector.js";
-export { type ObserveOptions, observe, observeModel } from "./observe-model.js";
 export { type LoggedEvent, parseEventLines } from "./parse-event-lines.js";
-export {
-  type PiiKind,
-  type PiiRedactorOptions,
-  piiRedactor,
-  type Redact,
-  type RedactionPattern,
-  redactPii,
-} from "./redact.js";
-export type { EvalScored, RetrievalFinished } from "./telemetry-events.js";
 export { escapeHtml, renderTraceHtml, type TraceHtmlOptions } from "./trace-html.js";
 export {
   buildTrace,
