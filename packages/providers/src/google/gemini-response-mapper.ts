@@ -8,6 +8,7 @@ import {
   type TokenLogprob,
   type ToolCallPart,
 } from "@keel/core";
+import { withAlternatives } from "../shared/logprobs.js";
 import { toFinishReason } from "./finish-reason.js";
 import { PartialArgsBuilder } from "./partial-args.js";
 import { toUsage } from "./to-usage.js";
@@ -251,11 +252,7 @@ export function fromGeminiLogprobs(result: GeminiLogprobsResult): TokenLogprob[]
   const chosen = result.chosenCandidates ?? [];
   for (let i = 0; i < chosen.length; i++) {
     const token = candidateOf(chosen[i]!);
-    if (!token) continue;
-    const top = result.topCandidates?.[i]?.candidates
-      ?.map(candidateOf)
-      .filter((c): c is TokenCandidate => c !== undefined);
-    tokens.push(top && top.length > 0 ? { ...token, top } : token);
+    if (token) tokens.push(withAlternatives(token, result.topCandidates?.[i]?.candidates?.map(candidateOf)));
   }
   return tokens;
 }

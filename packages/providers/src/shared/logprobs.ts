@@ -34,11 +34,21 @@ export function fromOpenAILogprobs(entries: readonly OpenAILogprob[]): TokenLogp
   const tokens: TokenLogprob[] = [];
   for (const entry of entries) {
     const token = candidate(entry);
-    if (!token) continue;
-    const top = entry.top_logprobs?.map(candidate).filter((c): c is TokenCandidate => c !== undefined);
-    tokens.push(top && top.length > 0 ? { ...token, top } : token);
+    if (token) tokens.push(withAlternatives(token, entry.top_logprobs?.map(candidate)));
   }
   return tokens;
+}
+
+/**
+ * A chosen token with the alternatives the provider gave for its position; alternatives it could
+ * not read (`undefined`) are left out, and `top` only appears when some remain.
+ */
+export function withAlternatives(
+  token: TokenCandidate,
+  alternatives: readonly (TokenCandidate | undefined)[] | undefined,
+): TokenLogprob {
+  const top = alternatives?.filter((c): c is TokenCandidate => c !== undefined);
+  return top && top.length > 0 ? { ...token, top } : token;
 }
 
 function candidate(entry: OpenAILogprob): TokenCandidate | undefined {

@@ -62,8 +62,9 @@ export function sseChunks<C>(body: ReadableStream<Uint8Array> | null, parse: Sse
   ): IteratorResult<C> | Promise<IteratorResult<C>> {
     if (step.done) {
       closed = true;
-      parser.feed(decoder.decode());
-    } else {
+      if (!ended) parser.feed(decoder.decode());
+    } else if (!ended) {
+      // After SSE_END the rest of the body is only drained: nothing in it is decoded or parsed.
       parser.feed(decoder.decode(step.value, { stream: true }));
       if (failure !== undefined) {
         // The stream has failed: stop reading it.
