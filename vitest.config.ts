@@ -1,9 +1,16 @@
+import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 
 // Resolve workspace packages to their TypeScript sources (the "@keel/source" export
 // condition), so tests never need a build step.
 const conditions = ["@keel/source", "node", "import", "default"];
 const packages = ["core", "providers", "rag", "memory", "eval", "gpu-client"];
+// A package that needs a service prepared once per run (e.g. pgvector) keeps that in its own
+// `src/__fixtures__/global-setup.ts`.
+const globalSetupOf = (name: string) => {
+  const file = `src/__fixtures__/global-setup.ts`;
+  return existsSync(`packages/${name}/${file}`) ? [file] : [];
+};
 
 export default defineConfig({
   test: {
@@ -17,6 +24,7 @@ export default defineConfig({
           include: ["src/**/*.test.ts"],
           environment: "node",
           testTimeout: 20_000,
+          globalSetup: globalSetupOf(name),
         },
       })),
       {
