@@ -1,11 +1,11 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { InvalidRequestError } from "../errors.js";
 import type { CheckpointStore, EffectRecord, FlowCheckpoint, RunFilter } from "../flows/checkpoint-store.js";
+import { checkTablePrefix, SqliteDatabase, type SqliteSource } from "./sqlite-database.js";
 
 /** Options of `SqliteCheckpointStore`. */
 export interface SqliteCheckpointStoreOptions {
-  /** A file path (opened with better-sqlite3, WAL mode) or an open better-sqlite3 database. */
-  database: string | BetterSqlite3.Database;
+  /** A file path (opened with better-sqlite3, WAL mode), an open better-sqlite3 database, or a `SqliteDatabase` shared with other stores. */
+  database: SqliteSource | SqliteDatabase;
   /** Prefix of the two tables created. Default `keel_flow_`. */
   tablePrefix?: string;
 }
@@ -15,16 +15,16 @@ export interface SqliteCheckpointStoreOptions {
  * call is one committed transaction, so a crash loses nothing that was acknowledged.
  */
 export class SqliteCheckpointStore implements CheckpointStore {
-  readonly #options: SqliteCheckpointStoreOptions;
+  readonly #database: SqliteDatabase;
+  readonly #ownsDatabase: boolean;
   readonly #prefix: string;
-  #db: Promise<BetterSqlite3.Database> | undefined;
-  #ownsDb = false;
+  #ready: Promise<BetterSqlite3.Database> | undefined;
 
   constructor(options: SqliteCheckpointStoreOptions) {
-    this.#options = options;
-    this.#prefix = options.tablePrefix ?? "keel_flow_";
-    if (!/^\w*$/.test(this.#prefix))
-      throw new InvalidRequestError(`tablePrefix "${this.#prefix}" may contain only letters, digits and _`);
+    this.#prefix = checkTablePrefix(options.tablePrefix ?? "keel_flow_");
+    this.#ownsDatabase = !(options.database instanceof SqliteDatabase);
+    this.#database =
+      options.database instanceof SqliteDatabase ? options.database : new SqliteDatabase(options.database);
   }
 
   async save(checkpoint: FlowCheckpoint): Promise<void> {
@@ -85,22 +85,14 @@ export class SqliteCheckpointStore implements CheckpointStore {
     return rows.map((r) => r.run_id);
   }
 
-  /** Closes the database if this store opened it. */
+  /** Closes the database if this store opened it (a shared `SqliteDatabase` stays open). */
   async close(): Promise<void> {
-    if (this.#db && this.#ownsDb) (await this.#db).close();
-    this.#db = undefined;
+    this.#ready = undefined;
+    if (this.#ownsDatabase) await this.#database.close();
   }
 
   #open(): Promise<BetterSqlite3.Database> {
-    this.#db ??= (async () => {
-      let db = this.#options.database;
-      if (typeof db === "string") {
-        // Loaded here so that `@keel/core/node` works without the optional better-sqlite3.
-        const { default: Database } = await import("better-sqlite3");
-        db = new Database(db);
-        db.pragma("journal_mode = WAL");
-        this.#ownsDb = true;
-      }
+    this.#ready ??= this.#database.get().then((db) => {
       db.exec(
         `CREATE TABLE IF NOT EXISTS ${this.#prefix}checkpoints (
            run_id TEXT PRIMARY KEY, flow_id TEXT NOT NULL, status TEXT NOT NULL,
@@ -109,7 +101,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
            run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key));`,
       );
       return db;
-    })();
-    return this.#db;
+    });
+    return this.#ready;
   }
 }
