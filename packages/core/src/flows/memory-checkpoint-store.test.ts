@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { describeCheckpointStore, sampleCheckpoint } from "./__fixtures__/checkpoint-store-contract.js";
+import { describeCheckpointStore, sampleCheckpoint } from "../testing/checkpoint-store-contract.js";
 import { MemoryCheckpointStore } from "./memory-checkpoint-store.js";
 
 describeCheckpointStore("MemoryCheckpointStore", async () => ({ store: new MemoryCheckpointStore() }));

@@ -3,10 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import {
-  describeCheckpointStore,
-  sampleCheckpoint,
-} from "../flows/__fixtures__/checkpoint-store-contract.js";
+import { describeCheckpointStore, sampleCheckpoint } from "../testing/checkpoint-store-contract.js";
 import { FileCheckpointStore } from "./file-checkpoint-store.js";
 import { SqliteCheckpointStore } from "./sqlite-checkpoint-store.js";
 

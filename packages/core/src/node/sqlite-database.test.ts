@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InvalidRequestError } from "../errors.js";
-import { sampleCheckpoint } from "../flows/__fixtures__/checkpoint-store-contract.js";
+import { sampleCheckpoint } from "../testing/checkpoint-store-contract.js";
 import { SqliteCheckpointStore } from "./sqlite-checkpoint-store.js";
 import { checkTablePrefix, SqliteDatabase } from "./sqlite-database.js";
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CheckpointStore, FlowCheckpoint } from "../checkpoint-store.js";
+import type { CheckpointStore, FlowCheckpoint } from "../flows/checkpoint-store.js";
 
 /** A checkpoint with the given overrides, for store tests. */
 export function sampleCheckpoint(overrides: Partial<FlowCheckpoint> = {}): FlowCheckpoint {
