@@ -1,0 +1,27 @@
+import type { MetadataFilter } from "./metadata-filter.js";
+
+/** A value stored with an indexed item and matched by filters. Arrays match if any element does. */
+export type MetadataValue = string | number | boolean | null | readonly (string | number | boolean)[];
+
+/** Free-form fields stored with an indexed item, for filtering inside the search. */
+export type Metadata = Readonly<Record<string, MetadataValue>>;
+
+/** Decides inside the search whether an item may be returned. */
+export type SearchPredicate = (id: string, metadata: Metadata | undefined) => boolean;
+
+/** A metadata filter object or a predicate; both run inside the search, before the top k is cut. */
+export type SearchFilter = MetadataFilter | SearchPredicate;
+
+/** One result: the item's id and its score, higher is better. */
+export interface SearchHit {
+  id: string;
+  score: number;
+}
+
+/** Options every index's `search` takes. */
+export interface SearchOptions {
+  /** How many hits to return at most (a positive integer). */
+  k: number;
+  /** Only items that pass are ranked; the top k is taken among them. */
+  filter?: SearchFilter;
+}
