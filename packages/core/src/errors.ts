@@ -24,6 +24,7 @@ export type KeelErrorCode =
   | "circuit-open"
   | "flow-definition"
   | "flow-failed"
+  | "mcp-tool"
   | "unknown";
 
 export interface KeelErrorOptions {
@@ -60,6 +61,7 @@ const NAMES: Record<KeelErrorCode, string> = {
   "circuit-open": "CircuitOpenError",
   "flow-definition": "FlowDefinitionError",
   "flow-failed": "FlowRunError",
+  "mcp-tool": "McpToolError",
   unknown: "KeelError",
 };
 
