@@ -1,0 +1,1 @@
+export { EvalInputError, WordNetError } from "./eval-errors.js";
