@@ -1,5 +1,6 @@
 import { InvalidRequestError } from "../errors.js";
 import { type Analyzer, type AnalyzerOptions, createAnalyzer } from "./analyzer.js";
+import { luceneLength } from "./lucene-length.js";
 import { checkMetadata, compileFilter } from "./metadata-filter.js";
 import type { Metadata, SearchHit, SearchOptions } from "./search-types.js";
 import { checkK, TopK } from "./top-k.js";
@@ -14,6 +15,12 @@ export interface Bm25Options {
   analyzer?: Analyzer | AnalyzerOptions;
   /** When given, metadata and filters may use only these fields; others are refused by name. */
   fields?: readonly string[];
+  /**
+   * "lucene" (default): document lengths are rounded to the one-byte values Lucene stores
+   * (exact below 40 terms, within 1/8 above), so scores equal Lucene's and
+   * Anserini's; "exact": the true lengths.
+   */
+  lengthPrecision?: "lucene" | "exact";
 }
 
 /** A BM25 index as plain JSON (`toJSON`), restorable with `Bm25Index.fromJSON`. */
@@ -22,6 +29,7 @@ export interface Bm25Json {
   version: 1;
   k1: number;
   b: number;
+  lengthPrecision: "lucene" | "exact";
   /** The analyzer options, or null when the index used a custom analyzer function. */
   analyzer: AnalyzerOptions | null;
   fields: string[] | null;
@@ -50,12 +58,13 @@ function checkParam(name: string, value: number, min: number, max: number): numb
 
 /**
  * An in-memory Okapi BM25 index with Lucene's scoring (idf = ln(1 + (N − df + 0.5)/(df + 0.5)),
- * tf/(tf + k1·(1 − b + b·dl/avgdl))): incremental add and remove, metadata filters applied
+ * tf/(tf + k1·(1 − b + b·dl/avgdl)), dl stored as Lucene stores it): incremental add and remove, metadata filters applied
  * while ranking, JSON round trip.
  */
 export class Bm25Index {
   readonly k1: number;
   readonly b: number;
+  readonly lengthPrecision: "lucene" | "exact";
   private readonly analyzer: Analyzer;
   private readonly analyzerOptions: AnalyzerOptions | null;
   private readonly fields: ReadonlySet<string> | undefined;
@@ -77,6 +86,11 @@ export class Bm25Index {
   constructor(options: Bm25Options = {}) {
     this.k1 = checkParam("k1", options.k1 ?? 0.9, 0, 1000);
     this.b = checkParam("b", options.b ?? 0.4, 0, 1);
+    this.lengthPrecision = options.lengthPrecision ?? "lucene";
+    if (this.lengthPrecision !== "lucene" && this.lengthPrecision !== "exact")
+      throw new InvalidRequestError(
+        `Bm25Index: lengthPrecision must be "lucene" or "exact", got ${String(this.lengthPrecision)}`,
+      );
     if (typeof options.analyzer === "function") {
       this.analyzer = options.analyzer;
       this.analyzerOptions = null;
@@ -206,8 +220,11 @@ export class Bm25Index {
     if (this.norms && this.norms.length === this.ids.length) return this.norms;
     const avg = this.slotOf.size > 0 ? this.totalLength / this.slotOf.size : 1;
     const norms = new Float64Array(this.ids.length);
-    for (let slot = 0; slot < norms.length; slot++)
-      norms[slot] = this.k1 * (1 - this.b + (this.b * this.lengths[slot]!) / (avg || 1));
+    const lucene = this.lengthPrecision === "lucene";
+    for (let slot = 0; slot < norms.length; slot++) {
+      const length = lucene ? luceneLength(this.lengths[slot]!) : this.lengths[slot]!;
+      norms[slot] = this.k1 * (1 - this.b + (this.b * length) / (avg || 1));
+    }
     this.norms = norms;
     return norms;
   }
@@ -311,6 +328,7 @@ export class Bm25Index {
       version: 1,
       k1: this.k1,
       b: this.b,
+      lengthPrecision: this.lengthPrecision,
       analyzer: this.analyzerOptions,
       fields: this.fields ? [...this.fields] : null,
       terms,
@@ -332,6 +350,7 @@ export class Bm25Index {
     const index = new Bm25Index({
       k1: json.k1,
       b: json.b,
+      lengthPrecision: json.lengthPrecision ?? "lucene",
       analyzer: options.analyzer ?? json.analyzer ?? {},
       ...(json.fields ? { fields: json.fields } : {}),
     });
