@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Runs a command with the pinned pnpm (package.json "packageManager") on PATH, so that tools which
+// shell out to `pnpm` (turbo does) work on a machine that has only Node and npm:
+//
+//   node scripts/with-pnpm.mjs turbo run build
+//
+// A matching pnpm already on PATH is used as it is; otherwise npx provides the pinned one.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+const root = new URL("..", import.meta.url);
+const pinned = JSON.parse(readFileSync(new URL("package.json", root), "utf8")).packageManager;
+const [command, ...args] = process.argv.slice(2);
+if (!command || !pinned?.startsWith("pnpm@")) {
+  console.error(
+    'usage: node scripts/with-pnpm.mjs <command> [args...] (needs "packageManager": "pnpm@x.y.z")',
+  );
+  process.exit(2);
+}
+
+const found = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
+const onPath = found.status === 0 && `pnpm@${found.stdout.trim()}` === pinned;
+const run = onPath
+  ? spawnSync(command, args, { stdio: "inherit" })
+  : spawnSync("npx", ["--yes", "-p", pinned, "--", command, ...args], { stdio: "inherit" });
+if (run.error) throw run.error;
+process.exitCode = run.status ?? 1;
