@@ -184,23 +184,27 @@ function fsum(values: number[]): number {
   return sum + c;
 }
 
-/**
- * Corpus BLEU exactly as NLTK 3.8's `corpus_bleu` computes it on pre-tokenized input: clipped
- * n-gram counts summed over segments (micro-average), one brevity penalty over the corpus,
- * then the weighted geometric mean of the (smoothed) precisions. Returns 0–1.
- */
-export function corpusBleu(
+/** Sufficient statistics of NLTK corpus BLEU: clipped counts per order, lengths, and the last segment (for smoothing). */
+export interface BleuStats {
+  numerators: number[];
+  denominators: number[];
+  hypLengths: number;
+  refLengths: number;
+  segments: number;
+  lastReferences: readonly (readonly string[])[];
+  lastHypothesis: readonly string[];
+}
+
+/** Counts what `corpusBleu` needs up to n-gram order `order`; score it with `bleuFromStats` under several settings. */
+export function bleuStats(
   listOfReferences: readonly (readonly (readonly string[])[])[],
   hypotheses: readonly (readonly string[])[],
-  options: BleuOptions = {},
-): number {
+  order = 4,
+): BleuStats {
   if (listOfReferences.length !== hypotheses.length)
     throw new EvalInputError(
       `BLEU needs one reference list per hypothesis: got ${hypotheses.length} hypotheses and ${listOfReferences.length} reference lists`,
     );
-  const weights = options.weights ?? DEFAULT_WEIGHTS;
-  checkWeights(weights);
-  const order = weights.length;
   const numerators = new Array<number>(order).fill(0);
   const denominators = new Array<number>(order).fill(0);
   let hypLengths = 0;
@@ -217,17 +221,36 @@ export function corpusBleu(
     hypLengths += hypothesis.length;
     refLengths += closestRefLength(references, hypothesis.length);
   }
-  const bp = brevityPenalty(refLengths, hypLengths);
-  if (hypotheses.length === 0 || numerators[0] === 0) return 0;
-  const precisions: Precision[] = numerators.map((numerator, i) => ({
-    numerator,
-    denominator: denominators[i]!,
-  }));
   const last = hypotheses.length - 1;
+  return {
+    numerators,
+    denominators,
+    hypLengths,
+    refLengths,
+    segments: hypotheses.length,
+    lastReferences: listOfReferences[last] ?? [],
+    lastHypothesis: hypotheses[last] ?? [],
+  };
+}
+
+/** NLTK corpus BLEU from `bleuStats` (whose order must be at least the number of weights). */
+export function bleuFromStats(stats: BleuStats, options: BleuOptions = {}): number {
+  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  checkWeights(weights);
+  if (stats.numerators.length < weights.length)
+    throw new EvalInputError(
+      `BLEU statistics go to order ${stats.numerators.length}, the weights need ${weights.length}`,
+    );
+  const { hypLengths } = stats;
+  const bp = brevityPenalty(stats.refLengths, hypLengths);
+  if (stats.segments === 0 || stats.numerators[0] === 0) return 0;
+  const precisions: Precision[] = [];
+  for (let i = 0; i < weights.length; i++)
+    precisions.push({ numerator: stats.numerators[i]!, denominator: stats.denominators[i]! });
   const smooth = options.smoothing ?? smoothing.method0;
   const smoothed = smooth(precisions, {
-    references: listOfReferences[last]!,
-    hypothesis: hypotheses[last]!,
+    references: stats.lastReferences,
+    hypothesis: stats.lastHypothesis,
     hypLength: hypLengths,
   });
   let w: readonly number[] = weights;
@@ -239,6 +262,21 @@ export function corpusBleu(
     if (v > 0) terms.push(w[i]! * Math.log(v));
   }
   return bp * Math.exp(fsum(terms));
+}
+
+/**
+ * Corpus BLEU exactly as NLTK 3.8's `corpus_bleu` computes it on pre-tokenized input: clipped
+ * n-gram counts summed over segments (micro-average), one brevity penalty over the corpus,
+ * then the weighted geometric mean of the (smoothed) precisions. Returns 0–1.
+ */
+export function corpusBleu(
+  listOfReferences: readonly (readonly (readonly string[])[])[],
+  hypotheses: readonly (readonly string[])[],
+  options: BleuOptions = {},
+): number {
+  const weights = options.weights ?? DEFAULT_WEIGHTS;
+  checkWeights(weights);
+  return bleuFromStats(bleuStats(listOfReferences, hypotheses, weights.length), options);
 }
 
 function sameWeights(a: readonly number[], b: readonly number[]): boolean {

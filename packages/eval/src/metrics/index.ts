@@ -1,5 +1,8 @@
 export {
   type BleuOptions,
+  type BleuStats,
+  bleuFromStats,
+  bleuStats,
   brevityPenalty,
   closestRefLength,
   corpusBleu,

@@ -90,7 +90,7 @@ describe("agreement with the reference implementations", () => {
         "squad_f1",
       ] as const)
         close(k, s[k], c[k], id);
-      if (c.sacrebleu !== null) close("sacrebleu", s.sacrebleu, c.sacrebleu, id);
+      if (c.sacrebleu !== null) close("sacrebleu", s.sacrebleu!, c.sacrebleu, id);
       for (const k of ["rouge1", "rouge2", "rougeL", "rouge1_stem", "rouge2_stem", "rougeL_stem"] as const)
         for (const part of ["p", "r", "f"] as const) close(`${k}.${part}`, s[k][part], c[k][part], id);
       close(
@@ -109,7 +109,7 @@ describe("agreement with the reference implementations", () => {
       const s = scoreTextCorpus(part);
       const id = `corpus@${corpus.start}+${corpus.size}`;
       for (const k of ["bleu", "bleu_smooth1", "bleu_smooth4", "sacrebleu"] as const)
-        close(`corpus_${k}`, s[k], corpus[k]!, id);
+        close(`corpus_${k}`, s[k]!, corpus[k]!, id);
     }
   });
 

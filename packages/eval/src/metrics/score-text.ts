@@ -1,6 +1,6 @@
 import { EvalInputError } from "../errors/index.js";
 import { pySplit } from "../text/python-text.js";
-import { corpusBleu, sentenceBleu, smoothing } from "./bleu.js";
+import { bleuFromStats, bleuStats, smoothing } from "./bleu.js";
 import { meteor } from "./meteor.js";
 import { type RougeScore, rouge } from "./rouge.js";
 import { sacreCorpusBleu, sacreSentenceBleu } from "./sacrebleu.js";
@@ -20,7 +20,8 @@ export interface TextScores {
   bleu: number;
   bleu_smooth1: number;
   bleu_smooth4: number;
-  sacrebleu: number;
+  /** `null` when every reference is empty, which sacrebleu refuses. */
+  sacrebleu: number | null;
   rouge1: RougeScore;
   rouge2: RougeScore;
   rougeL: RougeScore;
@@ -38,7 +39,8 @@ export interface CorpusTextScores {
   bleu: number;
   bleu_smooth1: number;
   bleu_smooth4: number;
-  sacrebleu: number;
+  /** `null` when some case has only empty references, which sacrebleu refuses. */
+  sacrebleu: number | null;
 }
 
 function checkCase(c: TextCase, where: string): void {
@@ -59,13 +61,16 @@ export function scoreText(c: TextCase, options: { wordnet: WordNet | null }): Te
   checkCase(c, c.id === undefined ? "case" : `case ${c.id}`);
   const hyp = pySplit(c.hypothesis);
   const refs = c.references.map(pySplit);
+  const stats = bleuStats([refs], [hyp]);
   const plain = rouge(c.hypothesis, c.references);
   const stemmed = rouge(c.hypothesis, c.references, { stem: true });
   return {
-    bleu: sentenceBleu(refs, hyp),
-    bleu_smooth1: sentenceBleu(refs, hyp, { smoothing: smoothing.method1 }),
-    bleu_smooth4: sentenceBleu(refs, hyp, { smoothing: smoothing.method4 }),
-    sacrebleu: sacreSentenceBleu(c.hypothesis, c.references).score,
+    bleu: bleuFromStats(stats),
+    bleu_smooth1: bleuFromStats(stats, { smoothing: smoothing.method1 }),
+    bleu_smooth4: bleuFromStats(stats, { smoothing: smoothing.method4 }),
+    sacrebleu: c.references.every((r) => r === "")
+      ? null
+      : sacreSentenceBleu(c.hypothesis, c.references).score,
     rouge1: plain.rouge1!,
     rouge2: plain.rouge2!,
     rougeL: plain.rougeL!,
@@ -86,13 +91,16 @@ export function scoreTextCorpus(cases: readonly TextCase[]): CorpusTextScores {
   });
   const hyps = cases.map((c) => pySplit(c.hypothesis));
   const refs = cases.map((c) => c.references.map(pySplit));
+  const stats = bleuStats(refs, hyps);
   return {
-    bleu: corpusBleu(refs, hyps),
-    bleu_smooth1: corpusBleu(refs, hyps, { smoothing: smoothing.method1 }),
-    bleu_smooth4: corpusBleu(refs, hyps, { smoothing: smoothing.method4 }),
-    sacrebleu: sacreCorpusBleu(
-      cases.map((c) => c.hypothesis),
-      cases.map((c) => c.references),
-    ).score,
+    bleu: bleuFromStats(stats),
+    bleu_smooth1: bleuFromStats(stats, { smoothing: smoothing.method1 }),
+    bleu_smooth4: bleuFromStats(stats, { smoothing: smoothing.method4 }),
+    sacrebleu: cases.some((c) => c.references.every((r) => r === ""))
+      ? null
+      : sacreCorpusBleu(
+          cases.map((c) => c.hypothesis),
+          cases.map((c) => c.references),
+        ).score,
   };
 }
