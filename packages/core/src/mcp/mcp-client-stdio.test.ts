@@ -35,7 +35,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
-  await bundle.remove();
 });
 
 function stdioClient(options: Partial<McpClientOptions> = {}): McpClient {

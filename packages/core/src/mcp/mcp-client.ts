@@ -10,7 +10,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
-import { sleep } from "../abort.js";
+import { abortReason, sleep } from "../abort.js";
 import { AbortedError, type KeelError, ProviderUnavailableError } from "../errors.js";
 import type { Message } from "../messages.js";
 import type { AnyTool } from "../tools/tool.js";
@@ -64,6 +64,9 @@ export interface McpClientOptions {
   /** The client's name and version sent in `initialize`. */
   clientInfo?: { name: string; version: string };
 }
+
+/** How long a liveness probe after a transport error waits for the server's answer. */
+const PROBE_TIMEOUT_MS = 5_000;
 
 /** One server's session. */
 interface Session {
@@ -240,8 +243,7 @@ export class McpClient {
     try {
       return await run(session.client, options);
     } catch (error) {
-      if (signal?.aborted)
-        throw signal.reason instanceof Error ? signal.reason : toMcpKeelError(error, this.name, what);
+      if (signal?.aborted) throw abortReason(signal);
       throw toMcpKeelError(error, this.name, what);
     }
   }
@@ -304,8 +306,21 @@ export class McpClient {
         this.#tools = undefined;
       }
     };
-    client.onerror = (error) =>
+    let probing = false;
+    client.onerror = (error) => {
       this.#options.onError?.(toMcpKeelError(error, this.name, `MCP server "${this.name}" transport`));
+      // Over HTTP a dropped response stream is reported only as a transport error and the call
+      // waiting on it would hang until its timeout. If the server no longer answers a ping,
+      // close the session: waiting calls then fail at once and the next use reconnects.
+      if (this.#options.server.transport === "stdio" || session.closed || probing) return;
+      probing = true;
+      client.ping({ timeout: PROBE_TIMEOUT_MS }).then(
+        () => {
+          probing = false;
+        },
+        () => void client.close().catch(() => {}),
+      );
+    };
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       if (session.closed) return;
       this.#tools = undefined;

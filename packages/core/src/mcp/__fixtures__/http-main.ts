@@ -11,6 +11,8 @@ const seen: string[] = [];
 const sessions = new Map<string, StreamableHTTPServerTransport>();
 const legacy = new Map<string, SSEServerTransport>();
 const sockets = new Set<Socket>();
+/** Sockets with a request in progress (an open stream counts until it ends). */
+const busy = new Set<Socket>();
 
 async function streamable(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const id = req.headers["mcp-session-id"];
@@ -45,6 +47,8 @@ async function sse(req: IncomingMessage, res: ServerResponse, url: URL): Promise
 }
 
 const http = createServer((req, res) => {
+  busy.add(req.socket);
+  res.on("close", () => busy.delete(req.socket));
   const url = new URL(req.url ?? "/", "http://localhost");
   const done =
     url.pathname === "/mcp"
@@ -57,7 +61,12 @@ const http = createServer((req, res) => {
                 .writeHead(200, { "content-type": "application/json", connection: "close" })
                 // This request's own socket is not counted.
                 .end(
-                  JSON.stringify({ sockets: sockets.size - 1, sessions: sessions.size, legacy: legacy.size }),
+                  JSON.stringify({
+                    sockets: sockets.size - 1,
+                    busy: busy.size - 1,
+                    sessions: sessions.size,
+                    legacy: legacy.size,
+                  }),
                 ),
             )
           : Promise.resolve(void res.writeHead(404).end());
@@ -66,11 +75,15 @@ const http = createServer((req, res) => {
     res.end(String(error));
   });
 });
+// Idle keep-alive sockets close after half a second, so a test sees a client's pool drain quickly.
+http.keepAliveTimeout = 500;
 http.on("connection", (socket) => {
   sockets.add(socket);
   socket.on("close", () => sockets.delete(socket));
 });
-http.listen(0, "127.0.0.1", () => {
+// `--port N` reuses a port, to stand in for a server that restarted.
+const portArg = process.argv.indexOf("--port");
+http.listen(portArg > 0 ? Number(process.argv[portArg + 1]) : 0, "127.0.0.1", () => {
   const address = http.address();
   if (address && typeof address === "object") process.stdout.write(`http://127.0.0.1:${address.port}\n`);
 });
