@@ -20,7 +20,7 @@ const schema = {
 
 describe("jsonSchemaInput", () => {
   it("validates with the JSON Schema and explains what is wrong", async () => {
-    const input = jsonSchemaInput(schema, validator, "tool x");
+    const input = jsonSchemaInput(schema, { validator, what: "tool x" });
     expect(await validateToolArguments("x", { city: "Oslo", when: "2026-12-07" }, input)).toMatchObject({
       ok: true,
     });
@@ -32,26 +32,26 @@ describe("jsonSchemaInput", () => {
     expect(message).toContain("must NOT have additional properties");
   });
 
+  it("defaults to the SDK's ajv validator and a generic name", async () => {
+    const input = jsonSchemaInput({ type: "object", properties: { n: { type: "integer" } } });
+    expect(await validateToolArguments("y", { n: 1.5 }, input)).toMatchObject({ ok: false });
+    expect(() => jsonSchemaInput({ type: "object", properties: { a: { $ref: "#/x" } } })).toThrow(
+      /a JSON Schema tool input: its input schema does not compile/,
+    );
+  });
+
   it("hands the model the schema exactly as declared", () => {
-    const input = jsonSchemaInput(schema, validator, "tool x");
+    const input = jsonSchemaInput(schema, { validator, what: "tool x" });
     const { $schema: _, ...rest } = schema;
     expect(toToolDefinition({ name: "x", input, execute: () => null }).inputSchema).toEqual(rest);
   });
 
   it("refuses a schema that does not compile, naming the tool", () => {
     expect(() =>
-      jsonSchemaInput(
-        { type: "object", properties: { a: { $ref: "#/nowhere" } } },
-        validator,
-        'MCP tool "t"',
-      ),
+      jsonSchemaInput({ type: "object", properties: { a: { $ref: "#/nowhere" } } }, { what: 'MCP tool "t"' }),
     ).toThrow(InvalidRequestError);
     expect(() =>
-      jsonSchemaInput(
-        { type: "object", properties: { a: { $ref: "#/nowhere" } } },
-        validator,
-        'MCP tool "t"',
-      ),
+      jsonSchemaInput({ type: "object", properties: { a: { $ref: "#/nowhere" } } }, { what: 'MCP tool "t"' }),
     ).toThrow(/MCP tool "t": its input schema does not compile/);
   });
 });

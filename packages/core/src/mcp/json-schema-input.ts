@@ -1,3 +1,4 @@
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { JsonSchemaType, jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
@@ -7,9 +8,15 @@ import type { JsonSchema } from "../model.js";
  * A tool input schema for a JSON Schema that came from elsewhere (an MCP server): a zod schema
  * whose validation is the JSON Schema validator's (ajv by default, as the MCP SDK uses) and
  * whose `toJSONSchema()` returns the original schema unchanged, so the model sees exactly what
- * the server declared. Throws `InvalidRequestError` when the schema does not compile.
+ * the server declared. Also serves to define a Keel tool by JSON Schema instead of zod. Throws
+ * `InvalidRequestError`, naming `what`, when the schema does not compile.
  */
-export function jsonSchemaInput(schema: JsonSchema, validator: jsonSchemaValidator, what: string): z.ZodType {
+export function jsonSchemaInput(
+  schema: JsonSchema,
+  options: { validator?: jsonSchemaValidator; what?: string } = {},
+): z.ZodType {
+  const validator = options.validator ?? new AjvJsonSchemaValidator();
+  const what = options.what ?? "a JSON Schema tool input";
   // The SDK's ajv speaks draft-07; a 2020-12 `$schema` marker would make it refuse the schema,
   // and the keywords tool schemas use mean the same in both drafts.
   const { $schema: _, ...body } = schema;

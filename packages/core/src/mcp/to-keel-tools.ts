@@ -45,11 +45,10 @@ export function toKeelTools(list: readonly McpTool[], options: ToKeelToolsOption
     return tool({
       name,
       ...(description !== undefined ? { description: describe(description) } : {}),
-      input: jsonSchemaInput(
-        mcp.inputSchema as JsonSchema,
-        options.validator,
-        `MCP tool "${mcp.name}" of server "${options.server}"`,
-      ),
+      input: jsonSchemaInput(mcp.inputSchema as JsonSchema, {
+        validator: options.validator,
+        what: `MCP tool "${mcp.name}" of server "${options.server}"`,
+      }),
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       needsApproval: needsApproval(mcp, options.approval),
       async execute(input, context) {
