@@ -1,0 +1,137 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { events, type KeelEvent } from "@keel/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recursiveChunker } from "../chunkers/recursive-chunker.js";
+import { contentHash } from "../content-hash.js";
+import { defaultEmbedder } from "../embed/default-embedder.js";
+import { createEmbedder } from "../embed/embedder.js";
+import { MemoryStore } from "../stores/memory-store.js";
+import type { RagDocument } from "../types.js";
+import { teiReranker } from "./rerank.js";
+import { createRetriever } from "./retriever.js";
+
+const docs: RagDocument[] = [
+  {
+    id: "statins",
+    text: "Statins lower LDL cholesterol and reduce heart attacks in adults.",
+    metadata: { topic: "heart" },
+  },
+  {
+    id: "exercise",
+    text: "Regular exercise improves heart health and lowers blood pressure.",
+    metadata: { topic: "heart" },
+  },
+  {
+    id: "sleep",
+    text: "Sleep deprivation impairs memory consolidation in students.",
+    metadata: { topic: "brain" },
+  },
+  { id: "diet", text: "A diet high in fibre lowers cholesterol modestly.", metadata: { topic: "diet" } },
+];
+
+async function indexed() {
+  const embedder = createEmbedder(defaultEmbedder({ dimensions: 256 }));
+  const store = new MemoryStore({ dimensions: 256 });
+  const chunker = recursiveChunker({ chunkSize: 200, overlap: 0 });
+  for (const doc of docs) {
+    const chunks = await chunker.chunk(doc);
+    const vectors = await embedder.embed(chunks.map((c) => c.text));
+    await store.upsert(
+      "acme",
+      chunks.map((c, i) => ({ ...c, vector: vectors[i]!, documentHash: contentHash(doc.text) })),
+    );
+  }
+  return { embedder, store };
+}
+
+describe("createRetriever", () => {
+  it("fuses vector and keyword results and reports each side's rank and score", async () => {
+    const { embedder, store } = await indexed();
+    const seen: KeelEvent[] = [];
+    const off = events.on((e) => seen.push(e));
+    const retriever = createRetriever({ store, embedder });
+    const results = await retriever.retrieve("what lowers cholesterol", { tenant: "acme", k: 3 });
+    off();
+    expect(results.length).toBeGreaterThan(0);
+    const top = results[0]!;
+    expect(["statins", "diet"]).toContain(top.documentId);
+    expect(top.text).toBe(docs.find((d) => d.id === top.documentId)!.text.slice(top.start, top.end));
+    expect(top.scores.keyword?.rank).toBeGreaterThan(0);
+    expect(top.scores.vector?.rank).toBeGreaterThan(0);
+    expect(top.scores.fused).toBeCloseTo(
+      1 / (60 + top.scores.vector!.rank) + 1 / (60 + top.scores.keyword!.rank),
+      12,
+    );
+    const finished = seen.find((e) => e.type === "retrieval.finished") as Extract<
+      KeelEvent,
+      { type: "retrieval.finished" }
+    >;
+    expect(finished.ids).toEqual(results.map((r) => r.id));
+    expect(finished.source).toBe("memory");
+    expect(finished.query).toBeUndefined();
+    expect(finished.context?.tenant).toBe("acme");
+  });
+
+  it("filters inside the search and keeps tenants apart", async () => {
+    const { embedder, store } = await indexed();
+    const retriever = createRetriever({
+      store,
+      embedder,
+      fusion: { method: "weighted", normalization: "min-max" },
+    });
+    const brain = await retriever.retrieve("memory students", {
+      tenant: "acme",
+      k: 5,
+      filter: { topic: "brain" },
+    });
+    expect(brain.map((r) => r.documentId)).toEqual(["sleep"]);
+    expect(await retriever.retrieve("cholesterol", { tenant: "other", k: 5 })).toEqual([]);
+  });
+
+  it("emits a failed retrieval.finished with the typed error", async () => {
+    const { embedder, store } = await indexed();
+    const seen: KeelEvent[] = [];
+    const off = events.on((e) => seen.push(e));
+    await expect(
+      createRetriever({ store, embedder }).retrieve("x", { tenant: "acme", filter: { nope: 1 } }),
+    ).rejects.toThrow(/unknown field "nope"/);
+    off();
+    const finished = seen.find((e) => e.type === "retrieval.finished") as Extract<
+      KeelEvent,
+      { type: "retrieval.finished" }
+    >;
+    expect(finished.error?.code).toBe("invalid-request");
+  });
+
+  describe("with a TEI-style /rerank server", () => {
+    let url = "";
+    const bodies: unknown[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => (body += c));
+      req.on("end", () => {
+        const parsed = JSON.parse(body) as { query: string; texts: string[] };
+        bodies.push(parsed);
+        // Scores by how many times "sleep" appears: a deterministic stand-in for a cross-encoder.
+        const scored = parsed.texts.map((t, index) => ({ index, score: (t.match(/sleep/gi) ?? []).length }));
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify(scored.sort((a, b) => b.score - a.score)));
+      });
+    });
+    beforeAll(async () => {
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it("reorders the fused candidates by the reranker's scores", async () => {
+      const { embedder, store } = await indexed();
+      const retriever = createRetriever({ store, embedder, reranker: teiReranker({ url }) });
+      const results = await retriever.retrieve("heart cholesterol sleep", { tenant: "acme", k: 2 });
+      expect(results[0]!.documentId).toBe("sleep");
+      expect(results[0]!.scores.rerank).toBe(1);
+      expect(bodies[0]).toMatchObject({ query: "heart cholesterol sleep", raw_scores: false });
+    });
+  });
+});
