@@ -7,14 +7,8 @@
  *
  *   npx tsx --conditions=@keel/source bench/src/telemetry-overhead.ts
  */
-import {
-  EventHub,
-  jsonLinesLogger,
-  type Model,
-  type ModelRequest,
-  type ModelResponse,
-  observeModel,
-} from "@keel/core";
+import { EventHub, jsonLinesLogger, type Model, type ModelRequest, type ModelResponse } from "@keel/core";
+import { observeModel } from "@keel/core/provider";
 import { scriptedModel } from "@keel/core/testing";
 
 const ROUNDS = 21;

@@ -1,12 +1,12 @@
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { deferStream, forward, responseEvents } from "../stream/stream-helpers.js";
 import { toKeelError } from "../to-keel-error.js";
 import type { CacheKind } from "./cache-events.js";
 import { customCacheKey, exactCacheKey } from "./cache-key.js";
 import { cacheMode, fromCached, toCached, uncacheableReason } from "./cache-policy.js";
 import { type CacheEntry, type CacheStore, MemoryCacheStore } from "./cache-store.js";
-import { deferStream, forward, responseEvents } from "./stream-helpers.js";
 
 export interface CacheOptions {
   /** Defaults to a fresh in-memory LRU store of 10,000 entries. */

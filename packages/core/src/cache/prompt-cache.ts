@@ -1,8 +1,8 @@
 import type { Message, TextPart } from "../messages.js";
 import type { Middleware, Model, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { deferStream, forward } from "../stream/stream-helpers.js";
 import { messageTokenCounter } from "../tokens/message-tokens.js";
-import { deferStream, forward } from "./stream-helpers.js";
 
 export interface PromptCacheOptions {
   /**

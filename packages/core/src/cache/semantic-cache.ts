@@ -2,6 +2,7 @@ import { InvalidRequestError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { CallOptions, EmbeddingModel, Middleware, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { deferStream, forward, responseEvents } from "../stream/stream-helpers.js";
 import { toKeelError } from "../to-keel-error.js";
 import type { CacheKind, CacheMissReason } from "./cache-events.js";
 import { semanticScopeKey } from "./cache-key.js";
@@ -10,7 +11,6 @@ import { sha256Hex } from "./canonical-json.js";
 import { sameKeyFacts } from "./content-guard.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
 import { type SemanticMatch, type SemanticStore, unitVector } from "./semantic-store.js";
-import { deferStream, forward, responseEvents } from "./stream-helpers.js";
 
 export interface SemanticCacheOptions {
   embedder: EmbeddingModel;

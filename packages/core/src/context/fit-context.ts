@@ -1,8 +1,8 @@
-import { deferStream, forward } from "../cache/stream-helpers.js";
 import { ContextLengthExceededError } from "../errors.js";
 import type { Middleware, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { type ModelRegistry, modelRegistry } from "../registry/model-registry.js";
+import { deferStream, forward } from "../stream/stream-helpers.js";
 import { type FitOptions, fitToBudget } from "./fit-to-budget.js";
 
 export interface FitContextOptions extends Omit<FitOptions, "maxInputTokens" | "model" | "context"> {

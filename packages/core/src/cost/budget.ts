@@ -1,9 +1,9 @@
-import { deferStream, forward } from "../cache/stream-helpers.js";
 import { BudgetExceededError, InvalidRequestError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { type ModelRegistry, modelRegistry } from "../registry/model-registry.js";
+import { deferStream, forward } from "../stream/stream-helpers.js";
 import { countMessageTokens } from "../tokens/message-tokens.js";
 import { costOf, estimateCost } from "./cost-of.js";
 

@@ -1,8 +1,8 @@
-import { tapStream } from "../cache/stream-helpers.js";
 import type { CallOptions, Middleware, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import type { ModelRegistry } from "../registry/model-registry.js";
 import { modelRegistry } from "../registry/model-registry.js";
+import { tapStream } from "../stream/stream-helpers.js";
 import type { CostTracker } from "./cost-tracker.js";
 
 /**

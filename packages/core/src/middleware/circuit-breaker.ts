@@ -1,8 +1,8 @@
 import { InvalidRequestError, type KeelError } from "../errors.js";
 import { type BreakerState, events as defaultEvents, type EventHub } from "../events.js";
 import type { CallContext, Middleware, Model, ModelResponse, StreamEvent } from "../model.js";
-import { createModelStream } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import { createModelStream } from "../stream/model-stream.js";
 import { toKeelError } from "../to-keel-error.js";
 import { callerGaveUp } from "./caller-gave-up.js";
 import { Circuit } from "./circuit.js";

@@ -22,7 +22,8 @@ import type { Model, ModelRequest, StreamEvent } from "../model.js";
 import { pipe } from "../pipe.js";
 import { type ScriptStep, scriptedModel } from "../testing/index.js";
 import { CONTINUE_INSTRUCTION } from "./continuation.js";
-import { fallback, fallbackAttempts } from "./fallback.js";
+import { fallback } from "./fallback.js";
+import { fallbackAttempts } from "./fallback-route.js";
 
 const request: ModelRequest = { messages: [{ role: "user", content: "Describe a fox." }] };
 

@@ -10,23 +10,14 @@ import type {
   ModelStream,
   StreamEvent,
 } from "../model.js";
-import { createModelStream } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import { isContentEvent } from "../stream/content-event.js";
+import { createModelStream } from "../stream/model-stream.js";
 import { toKeelError } from "../to-keel-error.js";
 import { callerGaveUp } from "./caller-gave-up.js";
-import { isContentEvent } from "./content-event.js";
 import { buildContinuationRequest, type ContinuationBuilder } from "./continuation.js";
 import { defaultShouldFallback, type FallbackPolicy, FallbackRoute } from "./fallback-route.js";
 import { ContinuationJoiner } from "./overlap.js";
-
-export { buildContinuationRequest, CONTINUE_INSTRUCTION, type ContinuationBuilder } from "./continuation.js";
-export {
-  defaultShouldFallback,
-  type FallbackAttempt,
-  type FallbackPolicy,
-  fallbackAttempts,
-} from "./fallback-route.js";
-export { stripOverlap } from "./overlap.js";
 
 /** Options of `fallback`. */
 export interface FallbackOptions {

@@ -9,9 +9,9 @@ import type {
   ModelStream,
   StreamEvent,
 } from "../model.js";
-import { createModelStream } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
-import { isContentEvent } from "./content-event.js";
+import { isContentEvent } from "../stream/content-event.js";
+import { createModelStream } from "../stream/model-stream.js";
 import { LatencyWindow } from "./latency-window.js";
 import { checkNumberOption } from "./option-checks.js";
 import { type StaggeredWin, staggeredRace } from "./staggered-race.js";

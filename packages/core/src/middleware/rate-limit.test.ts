@@ -4,7 +4,8 @@ import type { ModelRequest, ModelStream } from "../model.js";
 import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
 import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
-import { estimateRequestTokens, rateLimit } from "./rate-limit.js";
+import { estimateRequestTokens } from "./estimate-tokens.js";
+import { rateLimit } from "./rate-limit.js";
 
 const ask = (content: string, maxOutputTokens?: number): ModelRequest => ({
   messages: [{ role: "user", content }],

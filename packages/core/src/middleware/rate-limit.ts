@@ -10,14 +10,12 @@ import type {
   StreamEvent,
   Usage,
 } from "../model.js";
-import { createModelStream } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import { createModelStream } from "../stream/model-stream.js";
 import { estimateRequestTokens } from "./estimate-tokens.js";
 import { checkNumberOption } from "./option-checks.js";
 import { delayedBy, forwardedResponse, withQueuedMs } from "./queue-timings.js";
 import { type RateCost, RateLimiter } from "./rate-limiter.js";
-
-export { estimateRequestTokens } from "./estimate-tokens.js";
 
 export interface RateLimitOptions {
   /** Requests allowed per minute (a bucket of this size, refilled continuously). */

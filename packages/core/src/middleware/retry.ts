@@ -10,8 +10,10 @@ import type {
   ModelStream,
   StreamEvent,
 } from "../model.js";
-import { streamDone } from "../model-stream.js";
 import { wrapModel } from "../pipe.js";
+import { isContentEvent } from "../stream/content-event.js";
+import { forwardingStream } from "../stream/forwarding-stream.js";
+import { streamDone } from "../stream/model-stream.js";
 import {
   AbortRacedReads,
   asIs,
@@ -23,10 +25,8 @@ import {
   rethrow,
   type StepResult,
   settleWith,
-} from "../stream-read.js";
+} from "../stream/stream-read.js";
 import { toKeelError } from "../to-keel-error.js";
-import { isContentEvent } from "./content-event.js";
-import { forwardingStream } from "./forwarding-stream.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
 import { delayedBy } from "./queue-timings.js";
 

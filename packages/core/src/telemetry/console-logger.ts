@@ -1,5 +1,5 @@
 import { type EventHub, events as globalEvents, type KeelEvent } from "../events.js";
-import { eventTone, summarizeEvent } from "./format-event.js";
+import { formatEvent } from "./format-event.js";
 
 export interface ConsoleLoggerOptions {
   /** The hub to subscribe to. Default: the global `events` hub. */
@@ -10,31 +10,6 @@ export interface ConsoleLoggerOptions {
   colors?: boolean | "auto";
   /** Keeps only the events it returns true for. Default: all. */
   filter?: (event: KeelEvent) => boolean;
-}
-
-const TONES = { error: "31", warn: "33", ok: "32", flow: "35", info: "36" } as const;
-const paint = (code: string, text: string) => `\u001b[${code}m${text}\u001b[0m`;
-
-/** `run=… step=… tenant=…`, the unit of work an event belongs to. */
-function contextText(event: KeelEvent): string {
-  const c = event.context;
-  if (!c) return "";
-  return Object.entries(c)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k.replace(/Id$/, "")}=${v}`)
-    .join(" ");
-}
-
-/** One readable line for an event: UTC time, type, summary, context. */
-export function formatEvent(event: KeelEvent, options: { colors?: boolean } = {}): string {
-  const time = new Date(event.time).toISOString().slice(11, 23);
-  const type = event.type.padEnd(20);
-  const summary = summarizeEvent(event);
-  const context = contextText(event);
-  if (!options.colors) return [time, type, summary, context].filter(Boolean).join("  ");
-  return [paint("2", time), paint(TONES[eventTone(event)], type), summary, context && paint("2", context)]
-    .filter(Boolean)
-    .join("  ");
 }
 
 /** True where a terminal shows colors. Feature-detected, so it is simply false off Node. */

@@ -11,6 +11,8 @@ export {
 export type { Alert, AlertDetails, AlertOf } from "./alert-types.js";
 export { type AlertEngine, type AlertEngineOptions, alertRules } from "./alerts.js";
 export * from "./essentials.js";
+export { eventToJson, type SerializedError, serializeError } from "./event-json.js";
+export { formatEvent, summarizeEvent } from "./format-event.js";
 export {
   type CounterName,
   type HistogramName,

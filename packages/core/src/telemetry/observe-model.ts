@@ -1,7 +1,7 @@
 import { AbortedError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
-import { isContentEvent } from "../middleware/content-event.js";
 import type { Middleware, Model, ModelResponse, ModelStream, StreamEvent } from "../model.js";
+import { isContentEvent } from "../stream/content-event.js";
 import {
   asIs,
   type FusableIterator,
@@ -9,7 +9,7 @@ import {
   ReadThrough,
   rethrow,
   type StepResult,
-} from "../stream-read.js";
+} from "../stream/stream-read.js";
 import { CallObservation } from "./call-observation.js";
 
 export interface ObserveOptions {

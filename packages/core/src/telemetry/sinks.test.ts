@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { RateLimitedError } from "../errors.js";
 import { EventHub } from "../events.js";
 import "./telemetry-events.js";
-import { consoleLogger, formatEvent } from "./console-logger.js";
+import { consoleLogger } from "./console-logger.js";
+import { formatEvent } from "./format-event.js";
 import { jsonLinesLogger } from "./jsonl-logger.js";
 
 const T0 = Date.UTC(2026, 0, 2, 3, 4, 5, 678);

@@ -1,7 +1,7 @@
 import { sleep } from "../abort.js";
 import type { KeelError } from "../errors.js";
 import type { Model, ModelCapabilities, ModelRequest, StreamEvent, Usage } from "../model.js";
-import { createModelStream } from "../model-stream.js";
+import { createModelStream } from "../stream/model-stream.js";
 
 /** One scripted answer: plain text, an error to throw, or explicit events with optional pauses. */
 export type ScriptStep =

@@ -5,7 +5,6 @@ export {
   type MessageTokenCounter,
   messageTokenCounter,
 } from "./message-tokens.js";
-export { type TokenProfile, tokenProfileFor } from "./token-profile.js";
 export {
   countTokens,
   countTokensSync,

@@ -5,11 +5,7 @@ import type {
   MessageCreateParamsStreaming,
 } from "@anthropic-ai/sdk/resources/messages";
 import {
-  abortReason,
   type CallOptions,
-  callSignal,
-  chunkEventSource,
-  createModelStream,
   InvalidRequestError,
   type Model,
   type ModelRequest,
@@ -17,9 +13,15 @@ import {
   type ModelStream,
   NetworkError,
   OutputParseError,
-  observeModel,
   type ToolCallPart,
 } from "@keel/core";
+import {
+  abortReason,
+  callSignal,
+  chunkEventSource,
+  createModelStream,
+  observeModel,
+} from "@keel/core/provider";
 import { toAnthropicKeelError } from "./errors.js";
 import { anthropicModelTraits } from "./model-traits.js";
 import { type AnthropicRequestContext, toAnthropicRequest } from "./request-body.js";

@@ -1,7 +1,6 @@
 import {
   AbortedError,
   AuthenticationError,
-  abortReason,
   ContextLengthExceededError,
   InvalidRequestError,
   isKeelError,
@@ -14,10 +13,15 @@ import {
   ProviderUnavailableError,
   QuotaExhaustedError,
   RateLimitedError,
-  retryAfterFromHeaders,
   TimeoutError,
-  toKeelError,
 } from "@keel/core";
+import {
+  abortReason,
+  errorClassForStatus,
+  type KeelErrorClass,
+  retryAfterFromHeaders,
+  toKeelError,
+} from "@keel/core/provider";
 
 const PROVIDER = "anthropic";
 
@@ -32,8 +36,6 @@ interface ApiErrorLike {
   errorCode?: string | null;
   error?: unknown;
 }
-
-type KeelErrorClass = new (message: string, options?: KeelErrorOptions) => KeelError;
 
 // Errors that say the prompt does not fit; Anthropic sends them as plain invalid_request_error.
 const CONTEXT_LENGTH =
@@ -114,8 +116,9 @@ function classFor(
     case "rate_limit_error":
       return RateLimitedError;
     case "api_error":
-    case "timeout_error":
       return ProviderUnavailableError;
+    case "timeout_error":
+      return TimeoutError;
     case "authentication_error":
       return AuthenticationError;
     case "permission_error":
@@ -129,13 +132,8 @@ function classFor(
       return InvalidRequestError;
   }
   if (status === undefined) return ProviderUnavailableError;
-  if (status === 401) return AuthenticationError;
-  if (status === 402) return QuotaExhaustedError;
-  if (status === 403) return PermissionError;
-  if (status === 429) return RateLimitedError;
-  if (status === 529) return OverloadedError;
-  if (status === 408 || status >= 500) return ProviderUnavailableError;
-  if (status === 413 || status >= 400)
-    return CONTEXT_LENGTH.test(text) ? ContextLengthExceededError : InvalidRequestError;
-  return ProviderUnavailableError;
+  const ErrorClass = errorClassForStatus(status, PROVIDER);
+  return ErrorClass === InvalidRequestError && CONTEXT_LENGTH.test(text)
+    ? ContextLengthExceededError
+    : ErrorClass;
 }

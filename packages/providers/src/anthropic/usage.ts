@@ -1,4 +1,5 @@
-import { type Usage, usageOf } from "@keel/core";
+import type { Usage } from "@keel/core";
+import { usageOf } from "@keel/core/provider";
 
 /** The usage fields Anthropic reports, as found on `message_start`, `message_delta` and a full `Message`. */
 export interface AnthropicUsageFields {

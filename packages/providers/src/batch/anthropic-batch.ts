@@ -1,20 +1,13 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { MessageBatch, MessageBatchResult } from "@anthropic-ai/sdk/resources/messages/batches";
-import {
-  AbortedError,
-  type KeelError,
-  type ModelResponse,
-  OutputParseError,
-  TimeoutError,
-  toKeelError,
-} from "@keel/core";
+import { AbortedError, type KeelError, type ModelResponse, OutputParseError, TimeoutError } from "@keel/core";
+import { errorFromHttp, toKeelError } from "@keel/core/provider";
 import { toAnthropicKeelError } from "../anthropic/errors.js";
 import { anthropicModelTraits } from "../anthropic/model-traits.js";
 import { type AnthropicRequestContext, toAnthropicRequest } from "../anthropic/request-body.js";
 import { toModelResponse } from "../anthropic/response.js";
 import type { AnthropicSettings } from "../anthropic/settings.js";
-import { errorFromHttp } from "../shared/error-from-http.js";
 import { checkBatchRequests, inInputOrder, mapRequest } from "./batch-results.js";
 import { pollUntilEnded } from "./poll.js";
 import type {

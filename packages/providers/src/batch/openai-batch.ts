@@ -4,10 +4,9 @@ import {
   type KeelError,
   type ModelResponse,
   OutputParseError,
-  ResponseAccumulator,
   TimeoutError,
-  toKeelError,
 } from "@keel/core";
+import { errorFromHttp, ResponseAccumulator, toKeelError } from "@keel/core/provider";
 import { toFile } from "openai";
 import type { Batch } from "openai/resources/batches";
 import type { ChatCompletion } from "openai/resources/chat/completions";
@@ -16,7 +15,6 @@ import type { SystemMessageRole } from "../openai/chat-messages.js";
 import { toChatBody } from "../openai/chat-request.js";
 import { PROVIDER, toOpenAIError } from "../openai/errors.js";
 import { lazyClient, type OpenAISettings } from "../openai/settings.js";
-import { errorFromHttp } from "../shared/error-from-http.js";
 import { checkBatchRequests, inInputOrder, mapRequest, parseJsonl } from "./batch-results.js";
 import { pollUntilEnded } from "./poll.js";
 import type {

@@ -1,12 +1,5 @@
-import {
-  AbortedError,
-  events,
-  InvalidRequestError,
-  type KeelError,
-  sleep,
-  TimeoutError,
-  toKeelError,
-} from "@keel/core";
+import { AbortedError, events, InvalidRequestError, type KeelError, TimeoutError } from "@keel/core";
+import { sleep, toKeelError } from "@keel/core/provider";
 import type { BatchProgress, WaitOptions } from "./types.js";
 
 declare module "@keel/core" {

@@ -4,9 +4,9 @@ import {
   type ModelResponse,
   NetworkError,
   OutputParseError,
-  ResponseAccumulator,
   type StreamEvent,
 } from "@keel/core";
+import { ResponseAccumulator } from "@keel/core/provider";
 import { describe, expect, it } from "vitest";
 import { GeminiResponseMapper } from "./gemini-response-mapper.js";
 import type { GeminiResponse } from "./wire-types.js";

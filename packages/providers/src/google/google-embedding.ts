@@ -1,12 +1,11 @@
 import type { EmbedContentRequest, TaskType } from "@google/generative-ai";
 import {
-  abortReason,
   type CallOptions,
-  callSignal,
   type EmbeddingModel,
   type EmbeddingResult,
   ProviderUnavailableError,
 } from "@keel/core";
+import { abortReason, callSignal } from "@keel/core/provider";
 import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
 import { toGoogleError } from "./to-google-error.js";
 

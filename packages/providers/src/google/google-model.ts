@@ -1,18 +1,20 @@
 import type { EnhancedGenerateContentResponse, GenerateContentRequest } from "@google/generative-ai";
+import type {
+  CallOptions,
+  Model,
+  ModelCapabilities,
+  ModelRequest,
+  ModelResponse,
+  ModelStream,
+} from "@keel/core";
 import {
   abortReason,
-  type CallOptions,
   callSignal,
   chunkEventSource,
   createModelStream,
-  type Model,
-  type ModelCapabilities,
-  type ModelRequest,
-  type ModelResponse,
-  type ModelStream,
   observeModel,
   ResponseAccumulator,
-} from "@keel/core";
+} from "@keel/core/provider";
 import { GeminiResponseMapper } from "./gemini-response-mapper.js";
 import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
 import { toGeminiRequest } from "./to-gemini-request.js";

@@ -73,7 +73,7 @@ describe("toGoogleError", () => {
   });
 
   it("tells a per-minute rate limit from an exhausted daily quota or prepaid credits", () => {
-    const retry = { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "1m2.5s" };
+    const retry = { "@type": "type.googleapis.com/google.rpc.RetryInfo", retryDelay: "62.5s" };
     const perMinute = {
       "@type": "type.googleapis.com/google.rpc.QuotaFailure",
       violations: [{ quotaId: "GenerateRequestsPerMinutePerProjectPerModel-FreeTier" }],

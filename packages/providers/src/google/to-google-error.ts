@@ -7,24 +7,23 @@ import {
 import {
   AbortedError,
   AuthenticationError,
-  abortReason,
   ContextLengthExceededError,
   InvalidRequestError,
   isKeelError,
   type KeelError,
   type KeelErrorOptions,
   NetworkError,
-  OverloadedError,
-  PermissionError,
   ProviderUnavailableError,
-  parseGoDuration,
   QuotaExhaustedError,
   RateLimitedError,
-  TimeoutError,
-  toKeelError,
 } from "@keel/core";
+import { abortReason, errorClassForStatus, toKeelError } from "@keel/core/provider";
 
 const PROVIDER = "google";
+
+// A 400 whose message says the prompt does not fit.
+const TOKEN_LIMIT =
+  /token count.*exceeds|exceeds the maximum number of tokens|too many tokens|context (length|window)/i;
 
 /** A `google.rpc` status detail, as the SDK hands them over in `errorDetails`. */
 interface RpcDetail {
@@ -38,12 +37,11 @@ interface RpcDetail {
 
 /**
  * Maps anything the Gemini SDK throws to a Keel error. When `signal` has fired the error is the
- * signal's (aborted or deadline). HTTP errors map by status and the `google.rpc` details:
- * 400 → invalid request (API_KEY_INVALID → authentication; token-limit messages → context length),
- * 401 → authentication, 403 → permission, 404 → invalid request, 429 → rate limited with
- * `RetryInfo.retryDelay` as `retryAfterMs` (quota exhausted when a per-day quota was hit or prepaid
- * credits are depleted), 500 → provider unavailable, 503 → overloaded, 504 → timeout,
- * other 5xx (and 499 CANCELLED) → provider unavailable.
+ * signal's (aborted or deadline). HTTP errors map by the `google.rpc` details and message first
+ * (API_KEY_INVALID or a key problem on 403 → authentication; token-limit messages on 400 →
+ * context length; 429 → rate limited with `RetryInfo.retryDelay` as `retryAfterMs`, or quota
+ * exhausted when a per-day quota was hit or prepaid credits are depleted), then by status through
+ * the shared table (`errorClassForStatus`, with Google's 503 → overloaded).
  */
 export function toGoogleError(error: unknown, signal?: AbortSignal): KeelError {
   if (signal?.aborted) return abortReason(signal);
@@ -102,30 +100,14 @@ function fromFetchError(error: GoogleGenerativeAIFetchError): KeelError {
     body: { status, statusText: error.statusText, details },
   };
   const reasons = details.map((d) => d.reason).filter((r): r is string => typeof r === "string");
-  if (reasons.includes("API_KEY_INVALID") || status === 401) return new AuthenticationError(message, options);
-  switch (status) {
-    case 400:
-      if (
-        /token count.*exceeds|exceeds the maximum number of tokens|too many tokens|context (length|window)/i.test(
-          message,
-        )
-      ) {
-        return new ContextLengthExceededError(message, options);
-      }
-      return new InvalidRequestError(message, options);
-    case 403:
-      // A missing or leaked key is a credentials problem, not a missing permission.
-      if (/API key|unregistered callers/i.test(message)) return new AuthenticationError(message, options);
-      return new PermissionError(message, options);
-    case 429:
-      return fromResourceExhausted(message, details, options);
-    case 503:
-      return new OverloadedError(message, options);
-    case 504:
-      return new TimeoutError(message, options);
-  }
-  if (status >= 500 || status === 499) return new ProviderUnavailableError(message, options);
-  return new InvalidRequestError(message, options);
+  if (reasons.includes("API_KEY_INVALID")) return new AuthenticationError(message, options);
+  // A missing or leaked key is a credentials problem, not a missing permission.
+  if (status === 403 && /API key|unregistered callers/i.test(message))
+    return new AuthenticationError(message, options);
+  if (status === 400 && TOKEN_LIMIT.test(message)) return new ContextLengthExceededError(message, options);
+  if (status === 429) return fromResourceExhausted(message, details, options);
+  const ErrorClass = errorClassForStatus(status, PROVIDER);
+  return new ErrorClass(message, options);
 }
 
 /**
@@ -135,7 +117,7 @@ function fromFetchError(error: GoogleGenerativeAIFetchError): KeelError {
  */
 function fromResourceExhausted(message: string, details: RpcDetail[], options: KeelErrorOptions): KeelError {
   const retry = details.find((d) => d["@type"]?.endsWith("google.rpc.RetryInfo"))?.retryDelay;
-  const retryAfterMs = typeof retry === "string" ? parseGoDuration(retry) : undefined;
+  const retryAfterMs = typeof retry === "string" ? protobufDurationMs(retry) : undefined;
   const withRetry = retryAfterMs !== undefined ? { ...options, retryAfterMs } : options;
   const quotaIds = details
     .flatMap((d) => d.violations ?? [])
@@ -145,6 +127,12 @@ function fromResourceExhausted(message: string, details: RpcDetail[], options: K
     return new QuotaExhaustedError(message, withRetry);
   }
   return new RateLimitedError(message, withRetry);
+}
+
+/** A protobuf JSON `Duration` ("34.4s", "1.5s": seconds with an `s` suffix) in milliseconds. */
+function protobufDurationMs(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(text.trim());
+  return match ? Math.round(Number(match[1]) * 1000) : undefined;
 }
 
 /** The API's own message, without the SDK's URL prefix and appended details JSON. */

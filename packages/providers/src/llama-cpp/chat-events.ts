@@ -1,4 +1,5 @@
-import { type FinishReason, type StreamEvent, usageOf } from "@keel/core";
+import type { FinishReason, StreamEvent } from "@keel/core";
+import { usageOf } from "@keel/core/provider";
 import type {
   ChatModelFunctions,
   LlamaChatResponse,

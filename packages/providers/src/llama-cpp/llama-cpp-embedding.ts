@@ -1,14 +1,13 @@
 import {
-  abortReason,
   type CallOptions,
   ContextLengthExceededError,
-  callSignal,
   type EmbeddingModel,
   type EmbeddingResult,
   InvalidRequestError,
   isKeelError,
   ProviderUnavailableError,
 } from "@keel/core";
+import { abortReason, callSignal } from "@keel/core/provider";
 import type { LlamaEmbeddingContext, LlamaEmbeddingContextOptions } from "node-llama-cpp";
 import { defaultThreadCount } from "./default-threads.js";
 import { LazyResource, type LlamaLoadSettings, type LoadedModel, loadModel } from "./loaded-model.js";

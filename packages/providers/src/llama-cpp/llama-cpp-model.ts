@@ -2,18 +2,16 @@ import {
   AbortedError,
   type CallOptions,
   ContextLengthExceededError,
-  createModelStream,
   InvalidRequestError,
   type Model,
   type ModelCapabilities,
   type ModelRequest,
   type ModelResponse,
   type ModelStream,
-  observeModel,
   ProviderUnavailableError,
-  Semaphore,
   type StreamEvent,
 } from "@keel/core";
+import { createModelStream, observeModel, Semaphore } from "@keel/core/provider";
 import type {
   ChatWrapper,
   LlamaChat,

@@ -1,10 +1,5 @@
-import {
-  abortReason,
-  InvalidRequestError,
-  isKeelError,
-  type KeelError,
-  ProviderUnavailableError,
-} from "@keel/core";
+import { InvalidRequestError, isKeelError, type KeelError, ProviderUnavailableError } from "@keel/core";
+import { abortReason } from "@keel/core/provider";
 import type { NodeLlamaCpp } from "./load-node-llama-cpp.js";
 
 const PROVIDER = "llama-cpp";

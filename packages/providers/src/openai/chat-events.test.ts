@@ -1,4 +1,5 @@
-import { NetworkError, OutputParseError, ResponseAccumulator, type StreamEvent } from "@keel/core";
+import { NetworkError, OutputParseError, type StreamEvent } from "@keel/core";
+import { ResponseAccumulator } from "@keel/core/provider";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import type { ChatDialect } from "./chat-dialect.js";

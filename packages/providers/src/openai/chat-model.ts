@@ -1,17 +1,19 @@
+import type {
+  CallOptions,
+  Model,
+  ModelCapabilities,
+  ModelRequest,
+  ModelResponse,
+  StreamEvent,
+} from "@keel/core";
 import {
   abortReason,
-  type CallOptions,
   callSignal,
   chunkEventSource,
   createModelStream,
-  type Model,
-  type ModelCapabilities,
-  type ModelRequest,
-  type ModelResponse,
   observeModel,
   ResponseAccumulator,
-  type StreamEvent,
-} from "@keel/core";
+} from "@keel/core/provider";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ChatDialect } from "./chat-dialect.js";
 import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";

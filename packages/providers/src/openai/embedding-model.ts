@@ -1,10 +1,5 @@
-import {
-  type CallOptions,
-  callSignal,
-  type EmbeddingModel,
-  type EmbeddingResult,
-  OutputParseError,
-} from "@keel/core";
+import { type CallOptions, type EmbeddingModel, type EmbeddingResult, OutputParseError } from "@keel/core";
+import { callSignal } from "@keel/core/provider";
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
 import { preview } from "./chat-events.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";

@@ -1,14 +1,13 @@
 import {
   AbortedError,
   AuthenticationError,
-  abortReason,
   isKeelError,
   type KeelError,
   NetworkError,
   OutputParseError,
   TimeoutError,
-  toKeelError,
 } from "@keel/core";
+import { abortReason, errorFromHttp, toKeelError } from "@keel/core/provider";
 import {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -16,7 +15,6 @@ import {
   APIUserAbortError,
   OpenAIError,
 } from "openai";
-import { errorFromHttp } from "../shared/error-from-http.js";
 
 export const PROVIDER = "openai";
 

@@ -1,10 +1,5 @@
-import {
-  NetworkError,
-  ProviderUnavailableError,
-  RateLimitedError,
-  ResponseAccumulator,
-  type StreamEvent,
-} from "@keel/core";
+import { NetworkError, ProviderUnavailableError, RateLimitedError, type StreamEvent } from "@keel/core";
+import { ResponseAccumulator } from "@keel/core/provider";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
 import { ResponsesStreamMapper } from "./responses-events.js";

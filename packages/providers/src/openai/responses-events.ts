@@ -5,8 +5,8 @@ import {
   type ProviderMetadata,
   type StreamEvent,
 } from "@keel/core";
+import { errorFromHttp, type HeadersLike } from "@keel/core/provider";
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
-import { errorFromHttp, type HeadersLike } from "../shared/error-from-http.js";
 import { fromOpenAILogprobs } from "../shared/logprobs.js";
 import { toolCallPart } from "../shared/parse-tool-arguments.js";
 import { type AssemblingToolCall, ToolCallAssembler } from "../shared/tool-call-assembler.js";

@@ -1,16 +1,12 @@
+import type { CallOptions, Model, ModelRequest, ModelResponse, StreamEvent } from "@keel/core";
 import {
   abortReason,
-  type CallOptions,
   callSignal,
   chunkEventSource,
   createModelStream,
-  type Model,
-  type ModelRequest,
-  type ModelResponse,
   observeModel,
   ResponseAccumulator,
-  type StreamEvent,
-} from "@keel/core";
+} from "@keel/core/provider";
 import type {
   Response as OpenAIResponse,
   ResponseCreateParamsNonStreaming,

@@ -1,6 +1,6 @@
 import { type CallOptions, OutputParseError } from "@keel/core";
+import { errorFromHttp, errorInfoOf } from "@keel/core/provider";
 import { APIError, type OpenAI } from "openai";
-import { errorFromHttp, errorInfoOf } from "../shared/error-from-http.js";
 import { SSE_END, sseChunks } from "../shared/sse-chunks.js";
 import { preview } from "./chat-events.js";
 import { PROVIDER } from "./errors.js";

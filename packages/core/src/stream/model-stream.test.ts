@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { AbortedError, OverloadedError, TimeoutError } from "./errors.js";
+import { AbortedError, OverloadedError, TimeoutError } from "../errors.js";
+import { scriptedModel } from "../testing/index.js";
 import { createModelStream } from "./model-stream.js";
-import { scriptedModel } from "./testing/index.js";
 
 const req = { messages: [{ role: "user" as const, content: "hi" }] };
 
@@ -160,7 +160,7 @@ describe("createModelStream", () => {
 
 describe("callSignal", () => {
   it("does not fire early for deadlines past the 24.8-day timer limit", async () => {
-    const { callSignal } = await import("./abort.js");
+    const { callSignal } = await import("../abort.js");
     const { signal, dispose } = callSignal({ deadline: Date.now() + 30 * 24 * 3600 * 1000 });
     await new Promise((r) => setTimeout(r, 20));
     expect(signal.aborted).toBe(false);

@@ -10,9 +10,9 @@ import {
   ProviderUnavailableError,
   QuotaExhaustedError,
   RateLimitedError,
-  retryAfterFromHeaders,
-  TimeoutError,
-} from "@keel/core";
+} from "../errors.js";
+import { retryAfterFromHeaders } from "../retry-after.js";
+import { errorClassForStatus } from "./http-status-errors.js";
 
 /** Response headers as SDKs expose them: a `Headers` object or a plain record. */
 export type HeadersLike = Headers | Record<string, string | string[] | undefined>;
@@ -65,7 +65,8 @@ const CONTENT_FILTER = /^(content_filter|content_policy_violation|content_filter
 
 /**
  * Maps a provider's HTTP error (or an in-stream error with no status) to the Keel error it
- * stands for, using the status plus the body's type/code. Retry-after comes from the headers;
+ * stands for: the body's type/code first (exhausted quota, a prompt too long, a content filter,
+ * an overloaded 503), then the status through `errorClassForStatus`. Retry-after comes from the headers;
  * `x-should-retry` overrides whether it is retryable (except for exhausted quota).
  */
 export function errorFromHttp(
@@ -109,16 +110,10 @@ function classify(
   if ((clientSide || status === 403) && has(CONTENT_FILTER))
     return new ContentFilteredError(message, options);
   if (status === undefined) return classifyByCode(has, message, options);
-  if (status === 401) return new AuthenticationError(message, options);
-  if (status === 403) return new PermissionError(message, options);
-  if (status === 408) return new TimeoutError(message, options);
-  // OpenAI answers 409 for transient lock conflicts, which its own SDK retries.
-  if (status === 409) return new ProviderUnavailableError(message, options);
-  if (status === 429) return new RateLimitedError(message, options);
-  if (status === 529 || (status === 503 && /overload|capacity/i.test(`${codes.join(" ")} ${detail}`)))
+  if (status === 503 && /overload|capacity/i.test(`${codes.join(" ")} ${detail}`))
     return new OverloadedError(message, options);
-  if (status >= 500) return new ProviderUnavailableError(message, options);
-  return new InvalidRequestError(message, options);
+  const ErrorClass = errorClassForStatus(status, options.provider);
+  return new ErrorClass(message, options);
 }
 
 /** In-stream errors carry no status; their type/code says what happened. Unknown ones count as a provider failure. */

@@ -1,4 +1,4 @@
-import type { StreamEvent } from "./model.js";
+import type { StreamEvent } from "../model.js";
 
 /** What a stream layer's handler for one read gives back: a step now, or one to come. */
 export type StepResult = IteratorResult<StreamEvent> | Promise<IteratorResult<StreamEvent>>;

@@ -1,5 +1,5 @@
 import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "../model.js";
-import { createModelStream } from "../model-stream.js";
+import { createModelStream } from "./model-stream.js";
 
 /**
  * Passes a stream through unchanged and calls `onResponse` once with its final response,

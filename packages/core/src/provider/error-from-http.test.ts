@@ -1,3 +1,4 @@
+import { describe, expect, it } from "vitest";
 import {
   AuthenticationError,
   ContentFilteredError,
@@ -9,8 +10,7 @@ import {
   QuotaExhaustedError,
   RateLimitedError,
   TimeoutError,
-} from "@keel/core";
-import { describe, expect, it } from "vitest";
+} from "../errors.js";
 import { errorFromHttp, errorInfoOf } from "./error-from-http.js";
 
 const openaiBody = (type: string, code: string | null, message = "m") => ({

@@ -1,5 +1,5 @@
-import type { AssistantPart, ToolCallPart } from "./messages.js";
-import type { FinishReason, ModelResponse, StreamEvent, TokenLogprob, Usage } from "./model.js";
+import type { AssistantPart, ToolCallPart } from "../messages.js";
+import type { FinishReason, ModelResponse, StreamEvent, TokenLogprob, Usage } from "../model.js";
 
 const ZERO_USAGE: Usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 

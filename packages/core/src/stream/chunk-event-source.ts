@@ -1,4 +1,4 @@
-import type { StreamEvent } from "./model.js";
+import type { StreamEvent } from "../model.js";
 import {
   asIs,
   type FusableIterator,

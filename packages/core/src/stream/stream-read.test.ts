@@ -1,14 +1,14 @@
 import { createHook } from "node:async_hooks";
 import { describe, expect, it } from "vitest";
+import { EventHub } from "../events.js";
+import { retry } from "../middleware/retry.js";
+import { timeout } from "../middleware/timeout.js";
+import type { Model, StreamEvent } from "../model.js";
+import { pipe } from "../pipe.js";
+import { observeModel } from "../telemetry/observe-model.js";
 import { chunkEventSource } from "./chunk-event-source.js";
-import { EventHub } from "./events.js";
-import { retry } from "./middleware/retry.js";
-import { timeout } from "./middleware/timeout.js";
-import type { Model, StreamEvent } from "./model.js";
 import { createModelStream } from "./model-stream.js";
-import { pipe } from "./pipe.js";
 import { AbortRacedReads, isFusable, ReadThrough, readThen, thenStep } from "./stream-read.js";
-import { observeModel } from "./telemetry/observe-model.js";
 
 const text = (t: string): StreamEvent => ({ type: "text-delta", text: t });
 

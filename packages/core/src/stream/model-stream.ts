@@ -1,7 +1,8 @@
-import { abortReason, linkCallOptions } from "./abort.js";
-import { AbortedError, type KeelError } from "./errors.js";
-import { forwardingStream, type ResponseSettler } from "./middleware/forwarding-stream.js";
-import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "./model.js";
+import { abortReason, linkCallOptions } from "../abort.js";
+import { AbortedError, type KeelError } from "../errors.js";
+import type { CallOptions, ModelResponse, ModelStream, StreamEvent } from "../model.js";
+import { toKeelError } from "../to-keel-error.js";
+import { forwardingStream, type ResponseSettler } from "./forwarding-stream.js";
 import { ResponseAccumulator } from "./response-accumulator.js";
 import {
   AbortRacedReads,
@@ -15,7 +16,6 @@ import {
   type StepResult,
   settleWith,
 } from "./stream-read.js";
-import { toKeelError } from "./to-keel-error.js";
 
 export interface ModelStreamInit {
   provider: string;

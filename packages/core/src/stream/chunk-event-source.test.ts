@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
+import type { StreamEvent } from "../model.js";
 import { chunkEventSource } from "./chunk-event-source.js";
-import type { StreamEvent } from "./model.js";
 
 /** A chunk iterator that records whether it was closed. */
 function chunksOf(values: string[]) {
