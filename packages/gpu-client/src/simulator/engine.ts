@@ -116,9 +116,58 @@ export class SimEngine {
   #stepping = false;
   #closed = false;
 
-  constructor(params: ReplicaParams) {
+  readonly #virtual: boolean;
+
+  /** `virtual`: no timers and no real clock; time moves only through `runOffline`. */
+  constructor(params: ReplicaParams, options: { virtual?: boolean } = {}) {
     this.params = params;
     this.pool = new KvBlockPool(params.numGpuBlocks);
+    this.#virtual = options.virtual ?? false;
+  }
+
+  /**
+   * Runs a whole arrival schedule on the simulated clock alone, as fast as the CPU allows (a
+   * virtual engine only): each request's time to first token and end-to-end latency, in
+   * simulated ms, in the order given.
+   */
+  runOffline(
+    arrivals: readonly { at: number; prompt: string; maxTokens: number }[],
+  ): { ttftMs: number; e2eMs: number }[] {
+    if (!this.#virtual) throw new Error("runOffline needs an engine made with { virtual: true }");
+    const results = arrivals.map(() => ({ ttftMs: Number.NaN, e2eMs: Number.NaN }));
+    const order = arrivals.map((_, i) => i).sort((a, b) => arrivals[a]!.at - arrivals[b]!.at);
+    let next = 0;
+    for (;;) {
+      while (next < order.length && arrivals[order[next]!]!.at <= this.#sim) {
+        const i = order[next++]!;
+        const a = arrivals[i]!;
+        this.#sim = Math.max(this.#sim, a.at);
+        const at = a.at;
+        this.submit({
+          prompt: a.prompt,
+          maxTokens: a.maxTokens,
+          sink: {
+            tokens: (_n, first) => {
+              if (first) results[i]!.ttftMs = this.#sim - at;
+            },
+            finished: () => {
+              results[i]!.e2eMs = this.#sim - at;
+            },
+          },
+        });
+      }
+      const plan = this.#schedule();
+      if (plan) {
+        this.#sim += stepMs(plan.work, this.params) * this.slowdown;
+        this.#apply(plan);
+        continue;
+      }
+      const ready = this.#waiting.reduce((m, q) => Math.min(m, q.readyAt), Infinity);
+      const arrival = next < order.length ? arrivals[order[next]!]!.at : Infinity;
+      const wake = Math.min(ready, arrival);
+      if (wake === Infinity) return results;
+      this.#sim = Math.max(this.#sim, wake);
+    }
   }
 
   /** Simulated milliseconds since the engine started. */
@@ -181,11 +230,12 @@ export class SimEngine {
   }
 
   #realNow(): number {
+    if (this.#virtual) return this.#sim;
     return (performance.now() - this.#realStart) * this.params.timeScale;
   }
 
   #kick(): void {
-    if (this.#stepping || this.#closed || this.paused) return;
+    if (this.#virtual || this.#stepping || this.#closed || this.paused) return;
     if (this.#timer) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
