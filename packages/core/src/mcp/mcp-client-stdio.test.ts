@@ -188,7 +188,10 @@ describe("McpClient over stdio", () => {
   });
 
   it("gives a typed error when the server dies mid-call, then reconnects to a new process", async () => {
-    const client = stdioClient();
+    const hub = new EventHub();
+    const seen: string[] = [];
+    hub.on((e) => void (e.type.startsWith("mcp.") && seen.push(e.type)));
+    const client = stdioClient({ events: hub });
     await client.connect();
     const firstPid = client.pid!;
     const error = await client.callTool("die", {}).catch((e: unknown) => e);
@@ -198,6 +201,7 @@ describe("McpClient over stdio", () => {
     expect((await client.callTool("add", { a: 2, b: 3 })).text).toBe("5");
     expect(client.pid).not.toBe(firstPid);
     expect(isAlive(firstPid)).toBe(false);
+    expect(seen).toEqual(["mcp.connected", "mcp.disconnected", "mcp.connected"]);
   });
 
   it("refreshes its tools when the server announces a changed list", async () => {
@@ -291,11 +295,25 @@ describe("McpClient over stdio", () => {
   });
 
   it("fails with a typed error when the server cannot be started, after its attempts", async () => {
+    const hub = new EventHub();
+    const failures: { attempt: number; retryInMs?: number }[] = [];
+    hub.on(
+      (e) =>
+        void (
+          e.type === "mcp.connect.failed" && failures.push({ attempt: e.attempt, retryInMs: e.retryInMs })
+        ),
+    );
     const client = stdioClient({
       server: { transport: "stdio", command: "/nonexistent/mcp-server" },
-      reconnect: { attempts: 2, initialDelayMs: 1 },
+      reconnect: { attempts: 3, initialDelayMs: 1 },
+      events: hub,
     });
     await expect(client.tools()).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(failures).toEqual([
+      { attempt: 1, retryInMs: 1 },
+      { attempt: 2, retryInMs: 2 },
+      { attempt: 3, retryInMs: undefined },
+    ]);
   });
 
   it("turns an SDK request timeout into a TimeoutError", async () => {

@@ -12,7 +12,9 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { abortReason, sleep } from "../abort.js";
 import { AbortedError, type KeelError, ProviderUnavailableError } from "../errors.js";
+import { type EventHub, events as globalEvents } from "../events.js";
 import type { Message } from "../messages.js";
+import "./mcp-events.js";
 import type { AnyTool } from "../tools/tool.js";
 import type { McpApprovalPolicy } from "./approval-policy.js";
 import { type McpCallResult, type McpPart, toCallResult } from "./call-result.js";
@@ -63,6 +65,8 @@ export interface McpClientOptions {
   onError?: (error: KeelError) => void;
   /** The client's name and version sent in `initialize`. */
   clientInfo?: { name: string; version: string };
+  /** Where `mcp.*` events go (connected, connect.failed, disconnected, tools.changed). Default: the process-wide hub. */
+  events?: EventHub;
 }
 
 /** How long a liveness probe after a transport error waits for the server's answer. */
@@ -84,6 +88,7 @@ export class McpClient {
   readonly name: string;
   readonly #options: McpClientOptions;
   readonly #validator: jsonSchemaValidator;
+  readonly #events: EventHub;
   #session: Promise<Session> | undefined;
   #tools: Promise<AnyTool[]> | undefined;
   #closed = false;
@@ -94,6 +99,7 @@ export class McpClient {
     this.name = options.name;
     this.#options = options;
     this.#validator = options.validator ?? new AjvJsonSchemaValidator();
+    this.#events = options.events ?? globalEvents;
   }
 
   /** Connects now (otherwise the first use does); resolves once the session is initialized. */
@@ -278,10 +284,22 @@ export class McpClient {
           await terminate(session.client);
           throw new AbortedError(`the MCP client "${this.name}" was closed while connecting`);
         }
+        this.#events.emit("mcp.connected", {
+          server: this.name,
+          transport: this.#options.server.transport,
+          attempt,
+        });
         return session;
       } catch (error) {
         const keel = toMcpKeelError(error, this.name, `connecting to MCP server "${this.name}"`);
-        if (this.#closed || signal?.aborted || attempt >= attempts) throw keel;
+        const last = this.#closed || signal?.aborted === true || attempt >= attempts;
+        this.#events.emit("mcp.connect.failed", {
+          server: this.name,
+          attempt,
+          error: keel,
+          ...(last ? {} : { retryInMs: delay }),
+        });
+        if (last) throw keel;
         await sleep(delay, signal);
         delay = Math.min(delay * 2, maxDelayMs);
       }
@@ -300,6 +318,7 @@ export class McpClient {
     client.onclose = () => {
       if (session.closed) return;
       session.closed = true;
+      this.#events.emit("mcp.disconnected", { server: this.name });
       // The server went away: the next use reconnects, and its tools are listed afresh.
       if (this.#generation === generation) {
         this.#session = undefined;
@@ -325,7 +344,10 @@ export class McpClient {
       if (session.closed) return;
       this.#tools = undefined;
       this.tools().then(
-        (tools) => this.#options.onToolsChanged?.(tools),
+        (tools) => {
+          this.#events.emit("mcp.tools.changed", { server: this.name, tools: tools.length });
+          this.#options.onToolsChanged?.(tools);
+        },
         (error) => this.#options.onError?.(toMcpKeelError(error, this.name, "refreshing tools")),
       );
     });
