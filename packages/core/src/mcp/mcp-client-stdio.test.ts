@@ -316,6 +316,25 @@ describe("McpClient over stdio", () => {
     ]);
   });
 
+  it("stops reconnecting when closed, and a caller's abort leaves the shared connection attempt alone", async () => {
+    const failing = stdioClient({
+      server: { transport: "stdio", command: "/nonexistent/mcp-server" },
+      // Backoff long enough that only close() can end this within the test's time limit.
+      reconnect: { attempts: 10, initialDelayMs: 60_000 },
+    });
+    const pending = failing.tools();
+    await failing.close();
+    await expect(pending).rejects.toBeInstanceOf(ProviderUnavailableError);
+
+    const client = stdioClient();
+    const controller = new AbortController();
+    const aborted = client.listTools(controller.signal);
+    const other = client.listTools();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: "aborted" });
+    expect(await other).toHaveLength(11);
+  });
+
   it("turns an SDK request timeout into a TimeoutError", async () => {
     await expect(special.callTool("hang", {})).rejects.toBeInstanceOf(TimeoutError);
   });

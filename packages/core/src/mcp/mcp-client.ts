@@ -94,6 +94,7 @@ export class McpClient {
   #closed = false;
   #generation = 0;
   #open: Session | undefined;
+  readonly #closing = new AbortController();
 
   constructor(options: McpClientOptions) {
     this.name = options.name;
@@ -104,7 +105,7 @@ export class McpClient {
 
   /** Connects now (otherwise the first use does); resolves once the session is initialized. */
   async connect(signal?: AbortSignal): Promise<void> {
-    await this.#connected(signal);
+    await untilAborted(this.#connected(), signal);
   }
 
   /** True while a session is open. */
@@ -225,6 +226,7 @@ export class McpClient {
   /** Ends the session: closes the transport (a stdio child is ended, an HTTP session terminated). Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort(new AbortedError(`the MCP client "${this.name}" was closed`));
     const session = this.#session;
     this.#session = undefined;
     this.#tools = undefined;
@@ -241,7 +243,7 @@ export class McpClient {
     signal: AbortSignal | undefined,
     run: (client: Client, options: RequestOptions) => Promise<T>,
   ): Promise<T> {
-    const session = await this.#connected(signal);
+    const session = await untilAborted(this.#connected(), signal);
     const options: RequestOptions = {
       ...(signal ? { signal } : {}),
       ...(this.#options.requestTimeoutMs !== undefined ? { timeout: this.#options.requestTimeoutMs } : {}),
@@ -255,7 +257,7 @@ export class McpClient {
   }
 
   /** The open session, connecting (with backoff) when there is none. */
-  #connected(signal?: AbortSignal): Promise<Session> {
+  #connected(): Promise<Session> {
     if (this.#closed)
       return Promise.reject(
         new ProviderUnavailableError(`the MCP client "${this.name}" is closed`, {
@@ -264,7 +266,8 @@ export class McpClient {
         }),
       );
     if (!this.#session) {
-      const pending = this.#connectWithBackoff(signal);
+      // Shared by every caller, so no one caller's abort ends it; only close() does.
+      const pending = this.#connectWithBackoff(this.#closing.signal);
       this.#session = pending;
       pending.catch(() => {
         if (this.#session === pending) this.#session = undefined;
@@ -273,7 +276,7 @@ export class McpClient {
     return this.#session;
   }
 
-  async #connectWithBackoff(signal: AbortSignal | undefined): Promise<Session> {
+  async #connectWithBackoff(signal: AbortSignal): Promise<Session> {
     const { attempts = 4, initialDelayMs = 200, maxDelayMs = 5_000 } = this.#options.reconnect ?? {};
     const generation = ++this.#generation;
     let delay = initialDelayMs;
@@ -292,7 +295,7 @@ export class McpClient {
         return session;
       } catch (error) {
         const keel = toMcpKeelError(error, this.name, `connecting to MCP server "${this.name}"`);
-        const last = this.#closed || signal?.aborted === true || attempt >= attempts;
+        const last = this.#closed || attempt >= attempts;
         this.#events.emit("mcp.connect.failed", {
           server: this.name,
           attempt,
@@ -300,7 +303,8 @@ export class McpClient {
           ...(last ? {} : { retryInMs: delay }),
         });
         if (last) throw keel;
-        await sleep(delay, signal);
+        await sleep(delay, signal).catch(() => {});
+        if (this.#closed) throw keel;
         delay = Math.min(delay * 2, maxDelayMs);
       }
     }
@@ -368,6 +372,17 @@ export class McpClient {
       binaryResults: o.binaryResults ?? "describe",
     });
   }
+}
+
+/** Settles like `promise`, or rejects with the abort's Keel error as soon as `signal` fires. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Closes a client and its transport, never throwing: shutdown must not fail on a dead server. */
