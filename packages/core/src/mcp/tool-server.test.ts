@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
@@ -68,6 +69,18 @@ const orderFlow = defineFlow({
     done: { terminal: true },
   },
 });
+
+/** Sends a raw HTTP request (fetch will not set `Host`) and resolves with its status. */
+function request(url: URL, options: { method: string; headers: Record<string, string> }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { ...options, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }));
+  });
+}
 
 let bundle: FixtureBundle;
 let server: McpToolServer;
@@ -185,6 +198,32 @@ describe("Keel tools served over MCP", () => {
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
     });
     expect(notInit.status).toBe(400);
+  });
+
+  it("refuses browser origins it was not told to allow, and non-loopback Host names on loopback", async () => {
+    const post = (headers: Record<string, string>) =>
+      request(endpoint.url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...headers,
+        },
+      });
+    expect(await post({ origin: "https://evil.example" })).toBe(403);
+    expect(await post({ host: `evil.example:${endpoint.url.port}` })).toBe(403);
+    const open = new McpToolServer({ name: "x", tools: [shout], allowedOrigins: ["https://app.example"] });
+    const served = await serveHttp(open);
+    try {
+      const allowed = new McpClient({
+        name: "browserish",
+        server: { transport: "http", url: served.url, headers: { origin: "https://app.example" } },
+      });
+      expect((await allowed.callTool("shout", { text: "ok" })).text).toBe("OK");
+      await allowed.close();
+    } finally {
+      await served.close();
+    }
   });
 
   it("rejects duplicate or badly named tools", () => {

@@ -34,6 +34,13 @@ export interface McpToolServerOptions {
    * `destructiveHint: true`, so clients that honour hints ask before running it.
    */
   annotations?: Record<string, ToolAnnotations>;
+  /**
+   * Browser origins allowed to call over HTTP. A request with an `Origin` header not listed is
+   * refused with 403 (the spec's defence against DNS rebinding); clients outside a browser send none.
+   */
+  allowedOrigins?: string[];
+  /** `Host` header values accepted over HTTP. Default: any (`serveHttp` on loopback accepts only loopback names). */
+  allowedHosts?: string[];
 }
 
 /**
@@ -85,6 +92,8 @@ export class McpToolServer {
    * `body` is the parsed JSON body when a framework already read it.
    */
   async handleHttp(req: IncomingMessage, res: ServerResponse, body?: unknown): Promise<void> {
+    const refused = refusal(req, this.#options);
+    if (refused) return jsonRpcError(res, 403, refused);
     const id = req.headers["mcp-session-id"];
     const known = typeof id === "string" ? this.#http.get(id) : undefined;
     if (known) return known.handleRequest(req, res, body);
@@ -156,6 +165,17 @@ function toolMap(tools: AnyTool[]): Map<string, AnyTool> {
     map.set(t.name, t);
   }
   return map;
+}
+
+/** Why a request's Origin or Host is not accepted, if it is not. */
+function refusal(req: IncomingMessage, options: McpToolServerOptions): string | undefined {
+  const origin = req.headers.origin;
+  if (origin !== undefined && !(options.allowedOrigins ?? []).includes(origin))
+    return `Origin ${origin} is not allowed`;
+  const host = req.headers.host;
+  if (options.allowedHosts && (host === undefined || !options.allowedHosts.includes(host)))
+    return `Host ${host ?? "(none)"} is not allowed`;
+  return undefined;
 }
 
 function jsonRpcError(res: ServerResponse, status: number, message: string): void {
