@@ -1,0 +1,29 @@
+import { mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Bundles `store-worker.ts` into one ES module (drivers left external), so each child process
+ * starts in tens of milliseconds instead of compiling TypeScript. It is written under the
+ * package's node_modules, where the drivers resolve.
+ */
+export async function bundleStoreWorker(): Promise<string> {
+  const outDir = join(here, "../../node_modules/.keel-test");
+  await mkdir(outDir, { recursive: true });
+  const outfile = join(outDir, `store-worker-${process.pid}.mjs`);
+  await build({
+    entryPoints: [join(here, "store-worker.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    conditions: ["@keel/source"],
+    external: ["better-sqlite3", "pg", "ioredis"],
+    logLevel: "error",
+  });
+  return outfile;
+}
