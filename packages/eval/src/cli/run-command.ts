@@ -15,7 +15,10 @@ import type { EvalConfig } from "./eval-config.js";
 
 async function loadConfig(path: string): Promise<EvalConfig> {
   if (!existsSync(path)) throw new EvalInputError(`config file ${path} does not exist`);
-  const mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: EvalConfig };
+  // A fresh module instance per load, so a long-lived process (or a test) sees edits to the config.
+  const mod = (await import(`${pathToFileURL(resolve(path)).href}?load=${Date.now()}`)) as {
+    default?: EvalConfig;
+  };
   const c = mod.default;
   if (!c || typeof c !== "object")
     throw new EvalInputError(`${path} has no default export (use defineEvalConfig)`);
