@@ -119,9 +119,16 @@ async function buildDeclarations(dir, pkg, entries) {
 export async function buildPackage(dir) {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const entries = buildEntries(dir, pkg);
-  rmSync(join(dir, "dist"), { recursive: true, force: true });
-  await buildJavaScript(dir, pkg, entries);
-  await buildDeclarations(dir, pkg, entries);
+  const dist = join(dir, "dist");
+  rmSync(dist, { recursive: true, force: true });
+  try {
+    await buildJavaScript(dir, pkg, entries);
+    await buildDeclarations(dir, pkg, entries);
+  } catch (error) {
+    // A half-built dist (JavaScript without declarations) would pack and mislead: leave none.
+    rmSync(dist, { recursive: true, force: true });
+    throw error;
+  }
   return { name: pkg.name, entries: entries.length };
 }
 
