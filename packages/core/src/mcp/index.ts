@@ -1,14 +1,12 @@
 // Node-only: the MCP SDK spawns processes and opens sockets. Nothing here reaches "@keel/core".
-export { type McpApprovalPolicy, needsApproval } from "./approval-policy.js";
-export { contentToParts, type McpCallResult, type McpPart, toCallResult } from "./call-result.js";
+export type { McpApprovalPolicy } from "./approval-policy.js";
+export type { McpCallResult, McpPart } from "./call-result.js";
 export { flowTool } from "./flow-tool.js";
 export type { IsolateHook, UntrustedOrigin } from "./isolate.js";
 export { jsonSchemaInput } from "./json-schema-input.js";
 export { McpClient, type McpClientOptions, mcpClient, type ReconnectOptions } from "./mcp-client.js";
-export { McpToolError, toMcpKeelError } from "./mcp-errors.js";
-export { promptMessages, resourceParts } from "./prompts-resources.js";
+export { McpToolError } from "./mcp-errors.js";
 export { type McpHttpEndpoint, serveHttp, serveStdio } from "./serve.js";
-export { toServedResult } from "./served-result.js";
 export { keelToolName } from "./tool-name.js";
 export { McpToolServer, type McpToolServerOptions, mcpToolServer } from "./tool-server.js";
 export type { HttpServerConfig, McpServerConfig, StdioServerConfig } from "./transports.js";

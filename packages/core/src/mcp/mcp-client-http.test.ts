@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isKeelError, ProviderUnavailableError } from "../errors.js";
+import { InvalidRequestError, isKeelError, ProviderUnavailableError } from "../errors.js";
+import { EventHub } from "../events.js";
 import {
   bundleFixtures,
   type FixtureBundle,
@@ -77,6 +78,19 @@ describe("McpClient over Streamable HTTP", () => {
     await expect.poll(() => server.stats().then((s) => s.legacy)).toBe(0);
   });
 
+  it("refuses a URL that is not http(s) at once, without retrying", async () => {
+    const hub = new EventHub();
+    let attempts = 0;
+    hub.on((e) => void (e.type === "mcp.connect.failed" && attempts++));
+    const client = new McpClient({
+      name: "bad",
+      server: { transport: "http", url: "ftp://127.0.0.1/mcp" },
+      events: hub,
+    });
+    await expect(client.connect()).rejects.toBeInstanceOf(InvalidRequestError);
+    expect(attempts).toBe(1);
+  });
+
   it("speaks only HTTP+SSE when told to", async () => {
     const client = new McpClient({ name: "sse", server: { transport: "sse", url: `${server.base}/legacy` } });
     clients.push(client);
@@ -84,25 +98,15 @@ describe("McpClient over Streamable HTTP", () => {
     await client.close();
   });
 
+  // Last: it kills the shared server and starts its replacement on the same port.
   it("gives a typed error when the HTTP server dies mid-call, and reconnects once it is back", async () => {
-    const lost = await startHttpFixture(bundle);
-    const client = new McpClient({
-      name: "gone",
-      server: { transport: "http", url: `${lost.base}/mcp` },
-      reconnect: { attempts: 2, initialDelayMs: 1 },
-    });
-    clients.push(client);
+    const client = httpClient("/mcp", { name: "gone" });
     const error = await client.callTool("die", {}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
     expect(error).toMatchObject({ provider: "mcp:gone", retryable: true });
-    await lost.stop();
+    await server.stop();
     await expect(client.callTool("add", { a: 1, b: 1 })).rejects.toBeInstanceOf(ProviderUnavailableError);
-    const back = await startHttpFixture(bundle, Number(new URL(lost.base).port));
-    try {
-      expect((await client.callTool("add", { a: 1, b: 1 })).text).toBe("2");
-    } finally {
-      await client.close();
-      await back.stop();
-    }
+    server = await startHttpFixture(bundle, Number(new URL(server.base).port));
+    expect((await client.callTool("add", { a: 1, b: 1 })).text).toBe("2");
   });
 });

@@ -284,9 +284,14 @@ describe("McpClient over stdio", () => {
     await expect(client.readResource("nope://x")).rejects.toSatisfy(isKeelError);
   });
 
-  it("leaves no child process behind after close, and refuses use after close", async () => {
+  it("shares one connection attempt that a caller's abort leaves alone; no child is left after close", async () => {
     const client = stdioClient();
-    await client.connect();
+    const controller = new AbortController();
+    const aborted = client.listTools(controller.signal);
+    const other = client.listTools();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: "aborted" });
+    expect(await other).toHaveLength(11);
     const pid = client.pid!;
     expect(isAlive(pid)).toBe(true);
     await client.close();
@@ -316,7 +321,7 @@ describe("McpClient over stdio", () => {
     ]);
   });
 
-  it("stops reconnecting when closed, and a caller's abort leaves the shared connection attempt alone", async () => {
+  it("stops reconnecting when closed", async () => {
     const failing = stdioClient({
       server: { transport: "stdio", command: "/nonexistent/mcp-server" },
       // Backoff long enough that only close() can end this within the test's time limit.
@@ -325,14 +330,6 @@ describe("McpClient over stdio", () => {
     const pending = failing.tools();
     await failing.close();
     await expect(pending).rejects.toBeInstanceOf(ProviderUnavailableError);
-
-    const client = stdioClient();
-    const controller = new AbortController();
-    const aborted = client.listTools(controller.signal);
-    const other = client.listTools();
-    controller.abort();
-    await expect(aborted).rejects.toMatchObject({ code: "aborted" });
-    expect(await other).toHaveLength(11);
   });
 
   it("turns an SDK request timeout into a TimeoutError", async () => {

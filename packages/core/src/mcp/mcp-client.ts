@@ -295,7 +295,8 @@ export class McpClient {
         return session;
       } catch (error) {
         const keel = toMcpKeelError(error, this.name, `connecting to MCP server "${this.name}"`);
-        const last = this.#closed || attempt >= attempts;
+        // A bad configuration (an invalid URL) is not retried; a server that is down or gone is.
+        const last = this.#closed || !keel.retryable || attempt >= attempts;
         this.#events.emit("mcp.connect.failed", {
           server: this.name,
           attempt,
