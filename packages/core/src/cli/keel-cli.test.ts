@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { EventHub } from "../events.js";
+import { fileLineWriter } from "../node/line-writer.js";
 import { recordWorkflowLog } from "../telemetry/__fixtures__/workflow-log.js";
 import { jsonLinesLogger } from "../telemetry/jsonl-logger.js";
-import { fileLineWriter } from "./line-writer.js";
 import { runCli } from "./run-cli.js";
 import { defaultOutput } from "./trace-command.js";
 

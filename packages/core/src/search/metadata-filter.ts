@@ -1,31 +1,14 @@
 import { InvalidRequestError } from "../errors.js";
-import type { Metadata, MetadataValue, SearchFilter, SearchPredicate } from "./search-types.js";
+import type {
+  Metadata,
+  MetadataFilter,
+  MetadataValue,
+  Scalar,
+  SearchFilter,
+  SearchPredicate,
+} from "./search-types.js";
 
-type Scalar = string | number | boolean | null;
-
-/** Conditions on one field; all given conditions must hold. */
-export interface FieldCondition {
-  $eq?: Scalar;
-  $ne?: Scalar;
-  $in?: readonly Scalar[];
-  $nin?: readonly Scalar[];
-  $gt?: number | string;
-  $gte?: number | string;
-  $lt?: number | string;
-  $lte?: number | string;
-  /** True: the field is present (and not null); false: it is absent or null. */
-  $exists?: boolean;
-}
-
-/**
- * A metadata filter: each field key must match (a bare value means `$eq`); `$and`, `$or` and
- * `$not` combine filters. A field holding an array matches when any element matches.
- */
-export type MetadataFilter = {
-  $and?: readonly MetadataFilter[];
-  $or?: readonly MetadataFilter[];
-  $not?: MetadataFilter;
-} & { [field: string]: Scalar | FieldCondition | readonly MetadataFilter[] | MetadataFilter | undefined };
+export type { FieldCondition, MetadataFilter } from "./search-types.js";
 
 const OPERATORS = new Set(["$eq", "$ne", "$in", "$nin", "$gt", "$gte", "$lt", "$lte", "$exists"]);
 

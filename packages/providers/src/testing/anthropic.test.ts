@@ -1,7 +1,7 @@
 import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer } from "./server.js";
-import type { TestServer } from "./types.js";
+import type { TestServer } from "./server-types.js";
 
 let server: TestServer;
 let client: Anthropic;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseMultipart } from "./multipart.js";
 import { startTestServer } from "./server.js";
-import type { TestServer } from "./types.js";
+import type { TestServer } from "./server-types.js";
 
 let server: TestServer;
 beforeAll(async () => {

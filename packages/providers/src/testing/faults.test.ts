@@ -8,8 +8,9 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_AFTER_CHUNKS, DEFAULT_FAULT_TEXT } from "./faults.js";
 import { startTestServer } from "./server.js";
+import type { TestServer } from "./server-types.js";
 import { splitText } from "./text-chunks.js";
-import type { FaultKind, FaultResponse, TestServer, WireProtocol } from "./types.js";
+import type { FaultKind, FaultResponse, WireProtocol } from "./types.js";
 import { FAULT_KINDS } from "./validate.js";
 
 let server: TestServer;

@@ -3,6 +3,7 @@ export { embedText } from "./embeddings.js";
 export { DEFAULT_AFTER_CHUNKS, DEFAULT_FAULT_TEXT } from "./faults.js";
 export { findFixturesDir } from "./fixture-replay.js";
 export { startTestServer } from "./server.js";
+export type { TestServer, TestServerOptions } from "./server-types.js";
 export { splitText } from "./text-chunks.js";
 export type {
   ErrorResponse,
@@ -13,8 +14,6 @@ export type {
   RecordedRequest,
   ScriptedResponse,
   ScriptedToolCall,
-  TestServer,
-  TestServerOptions,
   TextResponse,
   WireProtocol,
 } from "./types.js";

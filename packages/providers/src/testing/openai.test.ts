@@ -2,7 +2,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { embedText } from "./embeddings.js";
 import { startTestServer } from "./server.js";
-import type { TestServer } from "./types.js";
+import type { TestServer } from "./server-types.js";
 
 let server: TestServer;
 let client: OpenAI;

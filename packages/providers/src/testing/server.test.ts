@@ -6,7 +6,7 @@ import { InvalidRequestError } from "@keel/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { findFixturesDir } from "./fixture-replay.js";
 import { startTestServer } from "./server.js";
-import type { TestServer } from "./types.js";
+import type { TestServer } from "./server-types.js";
 
 let server: TestServer;
 

@@ -10,7 +10,8 @@ import { findFixturesDir } from "./fixture-replay.js";
 import { detectRoute } from "./protocol-detect.js";
 import { respond } from "./respond.js";
 import { protocolHeaders, type ResponseContext } from "./response-context.js";
-import type { RecordedRequest, ScriptedResponse, TestServer, TestServerOptions } from "./types.js";
+import type { TestServer, TestServerOptions } from "./server-types.js";
+import type { RecordedRequest, ScriptedResponse } from "./types.js";
 import { validateScriptedResponse } from "./validate.js";
 import { Wire } from "./wire.js";
 
