@@ -4,7 +4,6 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./run-cli.js";
 
@@ -58,24 +57,14 @@ afterAll(async () => {
 
 describe("keel-eval score", () => {
   it.skipIf(!existsSync("/usr/share/wordnet"))(
-    "writes the issue's keys, one line per case, equal to the reference values (executable, stdin)",
+    "writes the issue's keys, one line per case, equal to the reference values",
     async () => {
-      const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
-      const entry = fileURLToPath(new URL("./keel-eval.ts", import.meta.url));
-      const input = reference.map(({ id, hypothesis, references }) =>
-        JSON.stringify({ id, hypothesis, references }),
-      );
+      const input = reference.map(({ id, hypothesis, references }) => JSON.stringify({ id, hypothesis, references }));
       const file = join(dir, "cases.jsonl");
       await writeFile(file, `${input.join("\n")}\n`);
-      const { stdout } = await promisify(execFile)(
-        tsx,
-        ["--conditions=@keel/source", entry, "score", file, "--wordnet", "/usr/share/wordnet"],
-        { maxBuffer: 64 << 20 },
-      );
-      const lines = stdout
-        .trim()
-        .split("\n")
-        .map((l) => JSON.parse(l) as Record<string, any>);
+      const r = collect();
+      expect(await runCli(["score", file, "--wordnet", "/usr/share/wordnet"], r.io)).toBe(0);
+      const lines = r.out.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
       expect(lines).toHaveLength(reference.length);
       let worst = 0;
       lines.forEach((line, i) => {
@@ -89,6 +78,28 @@ describe("keel-eval score", () => {
           for (const p of ["p", "r", "f"]) worst = Math.max(worst, Math.abs(line[k][p] - ref[k][p]));
       });
       expect(worst).toBeLessThan(1e-9);
+    },
+  );
+
+  it.skipIf(!existsSync("/usr/share/wordnet"))(
+    "runs as an executable reading standard input",
+    async () => {
+      const tsx = fileURLToPath(new URL("../../../../node_modules/.bin/tsx", import.meta.url));
+      const entry = fileURLToPath(new URL("./keel-eval.ts", import.meta.url));
+      const some = reference.slice(0, 20);
+      const child = execFile(tsx, ["--conditions=@keel/source", entry, "score", "-"], { maxBuffer: 1 << 24 });
+      child.stdin!.end(some.map(({ id, hypothesis, references }) => JSON.stringify({ id, hypothesis, references })).join("\n"));
+      let stdout = "";
+      child.stdout!.on("data", (d) => {
+        stdout += d;
+      });
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      expect(code).toBe(0);
+      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+      expect(lines.map((l) => l.id)).toEqual(some.map((c) => c.id));
+      lines.forEach((l, i) => {
+        expect(Math.abs(l.meteor - some[i]!.meteor)).toBeLessThan(1e-9);
+      });
     },
     60_000,
   );
