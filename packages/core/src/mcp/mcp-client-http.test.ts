@@ -53,7 +53,7 @@ describe("McpClient over Streamable HTTP", () => {
   it("lists tools, calls one, cancels a hanging one on the server and refreshes on list changes", async () => {
     const changed: string[][] = [];
     const client = httpClient("/mcp", { onToolsChanged: (tools) => changed.push(tools.map((t) => t.name)) });
-    expect(await client.tools()).toHaveLength(11);
+    expect(await client.tools()).toHaveLength(12);
     expect((await client.callTool("add", { a: 20, b: 22 })).text).toBe("42");
 
     const controller = new AbortController();
@@ -94,7 +94,7 @@ describe("McpClient over Streamable HTTP", () => {
   it("speaks only HTTP+SSE when told to", async () => {
     const client = new McpClient({ name: "sse", server: { transport: "sse", url: `${server.base}/legacy` } });
     clients.push(client);
-    expect((await client.listTools()).length).toBe(11);
+    expect((await client.listTools()).length).toBe(12);
     await client.close();
   });
 

@@ -86,6 +86,7 @@ describe("McpClient over stdio", () => {
       "add_tool",
       "events",
       "pid",
+      "progress",
     ]);
     const tools = await client.tools();
     expect(tools.map((t) => t.name)).toContain("weather_current");
@@ -291,7 +292,7 @@ describe("McpClient over stdio", () => {
     const other = client.listTools();
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ code: "aborted" });
-    expect(await other).toHaveLength(11);
+    expect(await other).toHaveLength(12);
     const pid = client.pid!;
     expect(isAlive(pid)).toBe(true);
     await client.close();
@@ -332,7 +333,11 @@ describe("McpClient over stdio", () => {
     await expect(pending).rejects.toBeInstanceOf(ProviderUnavailableError);
   });
 
-  it("turns an SDK request timeout into a TimeoutError", async () => {
+  it("turns an SDK request timeout into a TimeoutError, restarted by each progress notification", async () => {
     await expect(special.callTool("hang", {})).rejects.toBeInstanceOf(TimeoutError);
+    // 15 reports 40 ms apart take twice the 300 ms request timeout; each one restarts it.
+    expect((await special.callTool("progress", { steps: 15, everyMs: 40 })).text).toBe(
+      "<untrusted>done</untrusted>",
+    );
   });
 });

@@ -160,7 +160,13 @@ export class McpClient {
    */
   async callTool(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<McpCallResult> {
     const result = await this.#request(`MCP tool "${name}"`, signal, (client, options) =>
-      client.callTool({ name, arguments: args }, undefined, { ...options, resetTimeoutOnProgress: true }),
+      // A progress handler makes the SDK ask the server for progress notifications; each one
+      // restarts the request timeout, so a long tool that reports progress is not cut off.
+      client.callTool({ name, arguments: args }, undefined, {
+        ...options,
+        onprogress: () => {},
+        resetTimeoutOnProgress: true,
+      }),
     );
     return toCallResult(
       result as Parameters<typeof toCallResult>[0],

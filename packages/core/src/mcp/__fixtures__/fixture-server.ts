@@ -51,6 +51,11 @@ const BASE_TOOLS: Tool[] = [
   { name: "add_tool", description: "Adds the tool late_tool and announces it.", inputSchema: object({}) },
   { name: "events", description: "What the server has seen (cancellations).", inputSchema: object({}) },
   { name: "pid", description: "The server's process id.", inputSchema: object({}) },
+  {
+    name: "progress",
+    description: "Reports progress `steps` times, `everyMs` apart, then answers.",
+    inputSchema: object({ steps: { type: "integer" }, everyMs: { type: "integer" } }, ["steps", "everyMs"]),
+  },
 ];
 
 const LATE_TOOL: Tool = { name: "late_tool", description: "Added at run time.", inputSchema: object({}) };
@@ -116,6 +121,19 @@ export function createFixtureServer(seen: string[] = []): Server {
         return { content: [{ type: "text", text: JSON.stringify(seen) }] };
       case "pid":
         return { content: [{ type: "text", text: String(process.pid) }] };
+      case "progress": {
+        const token = request.params._meta?.progressToken;
+        const steps = Number(args.steps);
+        for (let i = 1; i <= steps; i++) {
+          await new Promise((resolve) => setTimeout(resolve, Number(args.everyMs)));
+          if (token !== undefined)
+            await extra.sendNotification({
+              method: "notifications/progress",
+              params: { progressToken: token, progress: i, total: steps },
+            });
+        }
+        return { content: [{ type: "text", text: token === undefined ? "no progress token" : "done" }] };
+      }
       default:
         throw new Error(`unknown tool ${request.params.name}`);
     }
