@@ -289,6 +289,22 @@ export class PgVectorStore implements ChunkStore {
     });
   }
 
+  async deleteStale(
+    tenant: string,
+    documents: ReadonlyArray<{ documentId: string; documentHash: string }>,
+  ): Promise<number> {
+    checkTenant(tenant, "PgVectorStore.deleteStale");
+    if (documents.length === 0) return 0;
+    return this.tx(async (c) => {
+      const r = await c.query(
+        `DELETE FROM ${this.table} t USING unnest($2::text[], $3::text[]) AS d(id, hash)
+         WHERE t.tenant = $1 AND t.document_id = d.id AND t.document_hash <> d.hash`,
+        [tenant, documents.map((d) => d.documentId), documents.map((d) => d.documentHash)],
+      );
+      return r.rowCount ?? 0;
+    });
+  }
+
   async documentHashes(tenant: string, documentIds: readonly string[]): Promise<Map<string, string>> {
     checkTenant(tenant, "PgVectorStore.documentHashes");
     if (documentIds.length === 0) return new Map();

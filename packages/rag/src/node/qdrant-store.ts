@@ -278,6 +278,25 @@ export class QdrantStore implements ChunkStore {
     return count;
   }
 
+  async deleteStale(
+    tenant: string,
+    documents: ReadonlyArray<{ documentId: string; documentHash: string }>,
+  ): Promise<number> {
+    checkTenant(tenant, "QdrantStore.deleteStale");
+    if (documents.length === 0) return 0;
+    await this.migrate();
+    const filter = {
+      must: [{ key: "tenant", match: { value: tenant } }],
+      should: documents.map((d) => ({
+        must: [{ key: "document_id", match: { value: d.documentId } }],
+        must_not: [{ key: "document_hash", match: { value: d.documentHash } }],
+      })),
+    };
+    const { count } = await this.call((c) => c.count(this.options.collection, { filter, exact: true }));
+    if (count > 0) await this.call((c) => c.delete(this.options.collection, { wait: true, filter }));
+    return count;
+  }
+
   async documentHashes(tenant: string, documentIds: readonly string[]): Promise<Map<string, string>> {
     checkTenant(tenant, "QdrantStore.documentHashes");
     const out = new Map<string, string>();

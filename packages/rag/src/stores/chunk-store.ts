@@ -37,6 +37,14 @@ export interface ChunkStore {
   upsert(tenant: string, records: readonly ChunkRecord[]): Promise<void>;
   /** Removes every chunk of the given documents; resolves to how many were removed. */
   deleteDocuments(tenant: string, documentIds: readonly string[]): Promise<number>;
+  /**
+   * Removes the chunks of each given document whose `documentHash` differs from the given one:
+   * what is left of an earlier version after the new version's chunks were upserted.
+   */
+  deleteStale(
+    tenant: string,
+    documents: ReadonlyArray<{ documentId: string; documentHash: string }>,
+  ): Promise<number>;
   /** For each given document that the store holds, the hash of the text its chunks came from. */
   documentHashes(tenant: string, documentIds: readonly string[]): Promise<Map<string, string>>;
   /** Nearest chunks to a vector. */

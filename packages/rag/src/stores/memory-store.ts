@@ -135,6 +135,29 @@ export class MemoryStore implements ChunkStore {
     return removed;
   }
 
+  async deleteStale(
+    tenant: string,
+    documents: ReadonlyArray<{ documentId: string; documentHash: string }>,
+  ): Promise<number> {
+    checkTenant(tenant, "MemoryStore.deleteStale");
+    const t = this.tenant(tenant, false);
+    if (!t) return 0;
+    let removed = 0;
+    for (const { documentId, documentHash } of documents) {
+      const ids = t.byDocument.get(documentId);
+      for (const id of [...(ids ?? [])]) {
+        if (t.chunks.get(id)!.documentHash === documentHash) continue;
+        t.vectors.remove(id);
+        t.bm25.remove(id);
+        t.chunks.delete(id);
+        ids!.delete(id);
+        removed++;
+      }
+      if (ids?.size === 0) t.byDocument.delete(documentId);
+    }
+    return removed;
+  }
+
   async documentHashes(tenant: string, documentIds: readonly string[]): Promise<Map<string, string>> {
     checkTenant(tenant, "MemoryStore.documentHashes");
     const t = this.tenant(tenant, false);
