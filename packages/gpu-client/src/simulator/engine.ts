@@ -12,10 +12,27 @@ export interface TokenSink {
   /** `count` new output tokens; `first` on the request's first one. */
   tokens(count: number, first: boolean): void;
   /** The request ended: it produced `maxTokens` tokens, or was aborted. */
-  finished(
-    reason: "length" | "abort",
-    usage: { promptTokens: number; outputTokens: number; cachedTokens: number },
-  ): void;
+  finished(reason: "length" | "abort", usage: SequenceUsage): void;
+}
+
+/** What a finished request used, and when (simulated ms since the engine started) it arrived, got its first token and ended. */
+export interface SequenceUsage {
+  promptTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  arrivedAt: number;
+  firstTokenAt: number | undefined;
+  finishedAt: number;
+}
+
+/** What a finished request used, and when (simulated ms since the engine started) it arrived, got its first token and ended. */
+export interface SequenceUsage {
+  promptTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  arrivedAt: number;
+  firstTokenAt: number | undefined;
+  finishedAt: number;
 }
 
 /** A request for the engine: prompt text, output length, adapter. */
@@ -125,6 +142,55 @@ export class SimEngine {
     this.#virtual = options.virtual ?? false;
   }
 
+  /** A virtual engine's step in progress: what it does and when it ends. */
+  #pending: { plan: Plan; end: number } | undefined;
+
+  /**
+   * The next simulated time at which a virtual engine has something to do (a step ends, a
+   * queued request becomes ready); Infinity when idle.
+   */
+  nextEventTime(): number {
+    if (this.#pending) return this.#pending.end;
+    if (this.#closed || this.paused) return Infinity;
+    if (this.#running.length > 0) return this.#sim;
+    let next = Infinity;
+    for (const s of this.#waiting) next = Math.min(next, s.readyAt);
+    // A ready request with an idle engine that still cannot run never will: nothing to wait for.
+    return next > this.#sim ? next : Infinity;
+  }
+
+  /**
+   * Moves a virtual engine's clock to `time`, running every step that starts and ends by then;
+   * a step that ends later stays in progress (requests that arrive meanwhile join at its end).
+   */
+  advanceTo(time: number): void {
+    if (!this.#virtual) throw new Error("advanceTo needs an engine made with { virtual: true }");
+    for (;;) {
+      if (this.#closed) break;
+      if (this.#pending) {
+        if (this.#pending.end > time) break;
+        const { plan, end } = this.#pending;
+        this.#pending = undefined;
+        this.#sim = end;
+        this.#apply(plan);
+        continue;
+      }
+      if (this.paused) break;
+      this.#reap();
+      const plan = this.#schedule();
+      if (plan) {
+        this.#pending = { plan, end: this.#sim + stepMs(plan.work, this.params) * this.slowdown };
+        continue;
+      }
+      let ready = Infinity;
+      for (const s of this.#waiting) ready = Math.min(ready, s.readyAt);
+      // Nothing can run before `ready` (or, at all, a request that can never be admitted).
+      if (ready > time || ready <= this.#sim) break;
+      this.#sim = ready;
+    }
+    this.#sim = Math.max(this.#sim, time);
+  }
+
   /**
    * Runs a whole arrival schedule on the simulated clock alone, as fast as the CPU allows (a
    * virtual engine only): each request's time to first token and end-to-end latency, in
@@ -136,38 +202,24 @@ export class SimEngine {
     if (!this.#virtual) throw new Error("runOffline needs an engine made with { virtual: true }");
     const results = arrivals.map(() => ({ ttftMs: Number.NaN, e2eMs: Number.NaN }));
     const order = arrivals.map((_, i) => i).sort((a, b) => arrivals[a]!.at - arrivals[b]!.at);
-    let next = 0;
-    for (;;) {
-      while (next < order.length && arrivals[order[next]!]!.at <= this.#sim) {
-        const i = order[next++]!;
-        const a = arrivals[i]!;
-        this.#sim = Math.max(this.#sim, a.at);
-        const at = a.at;
-        this.submit({
-          prompt: a.prompt,
-          maxTokens: a.maxTokens,
-          sink: {
-            tokens: (_n, first) => {
-              if (first) results[i]!.ttftMs = this.#sim - at;
-            },
-            finished: () => {
-              results[i]!.e2eMs = this.#sim - at;
-            },
+    for (const i of order) {
+      const a = arrivals[i]!;
+      this.advanceTo(a.at);
+      this.submit({
+        prompt: a.prompt,
+        maxTokens: a.maxTokens,
+        sink: {
+          tokens: (_n, first) => {
+            if (first) results[i]!.ttftMs = this.#sim - a.at;
           },
-        });
-      }
-      const plan = this.#schedule();
-      if (plan) {
-        this.#sim += stepMs(plan.work, this.params) * this.slowdown;
-        this.#apply(plan);
-        continue;
-      }
-      const ready = this.#waiting.reduce((m, q) => Math.min(m, q.readyAt), Infinity);
-      const arrival = next < order.length ? arrivals[order[next]!]!.at : Infinity;
-      const wake = Math.min(ready, arrival);
-      if (wake === Infinity) return results;
-      this.#sim = Math.max(this.#sim, wake);
+          finished: () => {
+            results[i]!.e2eMs = this.#sim - a.at;
+          },
+        },
+      });
     }
+    while (this.nextEventTime() < Infinity) this.advanceTo(this.nextEventTime());
+    return results;
   }
 
   /** Simulated milliseconds since the engine started. */
@@ -449,6 +501,9 @@ export class SimEngine {
       promptTokens: seq.promptTokens,
       outputTokens: seq.generated,
       cachedTokens: seq.cachedTokens,
+      arrivedAt: seq.arrivedAt,
+      firstTokenAt: seq.firstTokenAt,
+      finishedAt: this.#sim,
     });
   }
 }

@@ -18,8 +18,15 @@ export interface ReplicaOptions extends Partial<ReplicaParams> {
   adapters?: string[];
   /** Dimensions of `/v1/embeddings` vectors. Default 16. */
   embeddingDimensions?: number;
-  /** Real milliseconds between two writes of a stream's tokens (the first token is written at once). Default 5. */
+  /** Real milliseconds between two writes of a stream's tokens (the first token is written at once); 0 writes every step's token. Default 5. */
   streamIntervalMs?: number;
+  /**
+   * `real` (default): the engine steps on timers, `timeScale` times faster than real time.
+   * `manual`: the engine's clock moves only when the caller runs `engine.advanceTo(t)`, so a
+   * benchmark driving several replicas in lockstep gets figures that do not depend on how busy
+   * the CPU is; tokens are written as the steps that make them run.
+   */
+  clock?: "real" | "manual";
 }
 
 /** What a replica served, for tests and benchmarks. */
@@ -64,10 +71,12 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
     adapters: initial = [],
     embeddingDimensions = 16,
     streamIntervalMs = 5,
+    clock = "real",
     ...overrides
   } = options;
   const params = replicaParams(overrides);
-  let engine = new SimEngine(params);
+  const newEngine = () => new SimEngine(params, { virtual: clock === "manual" });
+  let engine = newEngine();
   let fault: Fault = { kind: "none" };
   const stats: ReplicaStats = { requests: 0, embeddingBatches: [], adapterLoads: 0, adapterUnloads: 0 };
   const adapters = new Map<string, Adapter>(initial.map((name) => [name, { lastUsed: 0, active: 0 }]));
@@ -182,6 +191,14 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
         `This model's maximum context length is ${params.maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
         "BadRequestError",
       );
+    const blocks = Math.ceil((promptTokens + maxTokens) / params.blockSize);
+    if (blocks > params.numGpuBlocks * (1 - params.watermark))
+      return sendError(
+        res,
+        400,
+        `The prompt and completion need ${blocks} KV blocks, more than this server's cache holds (${params.numGpuBlocks} blocks). Please reduce the length of the messages or completion.`,
+        "BadRequestError",
+      );
     stats.requests++;
     if (adapter) {
       adapter.active++;
@@ -242,7 +259,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
         tokens(count, first) {
           produced += count;
           if (!stream) return;
-          if (first) flush();
+          if (first || streamIntervalMs === 0) flush();
           else scheduleFlush(() => flush());
         },
         finished(reason, usage) {
@@ -254,6 +271,12 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
             completion_tokens: usage.outputTokens,
             total_tokens: usage.promptTokens + usage.outputTokens,
             prompt_tokens_details: { cached_tokens: usage.cachedTokens },
+            // The simulator's own timings (simulated ms since the engine started), for benchmarks.
+            keel_sim: {
+              arrived_ms: usage.arrivedAt,
+              first_token_ms: usage.firstTokenAt,
+              finished_ms: usage.finishedAt,
+            },
           };
           if (stream) {
             flush("length");
@@ -406,7 +429,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
     },
     async restart() {
       if (fault.kind !== "crash") await shutdown();
-      engine = new SimEngine(params);
+      engine = newEngine();
       fault = { kind: "none" };
       server = createServer(
         server.listeners("request")[0] as (req: IncomingMessage, res: ServerResponse) => void,

@@ -79,8 +79,15 @@ export class ChatChunkEvents {
     return events;
   }
 
-  /** The closing events: tool calls, usage, finish; throws when the finish reason never came. */
+  /**
+   * The closing events: tool calls, usage, finish. A stream that ends with no finish reason is a
+   * truncation, except after complete tool calls: TGI (3.1) ends a streamed tool call without a
+   * finish chunk, and every call's arguments parsing as JSON says it was not cut.
+   */
   end(): StreamEvent[] {
+    const calls = this.#calls.filter(Boolean);
+    if (this.#finish === undefined && calls.length > 0 && calls.every((c) => parses(c.arguments)))
+      this.#finish = "tool_calls";
     if (this.#finish === undefined)
       throw new NetworkError(
         `the ${this.#endpoint} stream ended before its finish_reason arrived (truncated)`,
@@ -116,6 +123,15 @@ export function usageOf(usage: Record<string, any>): Usage {
     totalTokens: Number(usage.total_tokens ?? input + output),
     ...(typeof cached === "number" ? { cachedInputTokens: cached } : {}),
   };
+}
+
+function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function toolCall(call: PendingCall, index: number): ToolCallPart {
