@@ -6,15 +6,15 @@
 // Prints one block per package saying what failed; exits 1 if any package failed.
 //
 //   node scripts/pack-check.mjs [--no-build] [--keep <dir>] [core providers ...]   (default: every package)
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPackage } from "./build.mjs";
 import { inspectTarball } from "./pack/inspect-tarball.mjs";
 import { installTest, NOTES } from "./pack/install-test.mjs";
 import { attwProblems, publintProblems } from "./pack/lint-tarball.mjs";
-import { publishablePackages, ROOT } from "./pack/workspace.mjs";
+import { pnpmPack } from "./pack/pnpm-pack.mjs";
+import { selectPackages } from "./pack/workspace.mjs";
 
 const args = process.argv.slice(2);
 const skipBuild = args.includes("--no-build");
@@ -22,33 +22,10 @@ const started = performance.now();
 const log = (line) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${line}`);
 
-const PNPM = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).packageManager;
-
-/** Runs `pnpm pack` (the pinned pnpm, through npx when it is not on PATH) and returns the tarball path. */
-function pnpmPack(entry, into) {
-  const tarball = join(into, `${entry.name.replace(/^@/, "").replace("/", "-")}-${entry.pkg.version}.tgz`);
-  rmSync(tarball, { force: true });
-  const found = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
-  const [command, prefix] = `pnpm@${found.stdout?.trim()}` === PNPM ? ["pnpm", []] : ["npx", ["--yes", PNPM]];
-  const run = spawnSync(command, [...prefix, "pack", "--pack-destination", into], {
-    cwd: entry.dir,
-    encoding: "utf8",
-  });
-  if (run.status !== 0) throw new Error(`pnpm pack failed:\n${run.stdout}${run.stderr}`);
-  if (!existsSync(tarball)) throw new Error(`pnpm pack did not write ${tarball}`);
-  return tarball;
-}
-
 const keepIndex = args.indexOf("--keep");
 const keepAt = keepIndex >= 0 ? args[keepIndex + 1] : undefined;
 const only = args.filter((arg, i) => !arg.startsWith("--") && !(keepIndex >= 0 && i === keepIndex + 1));
-// A selected package brings the workspace packages it depends on (its tarball installs with them).
-const all = publishablePackages();
-const wanted = new Set(all.filter((entry) => only.length === 0 || only.includes(entry.name.slice(6))));
-for (const entry of [...wanted].reverse())
-  for (const dep of Object.keys({ ...entry.pkg.dependencies, ...entry.pkg.peerDependencies }))
-    for (const other of all) if (other.name === dep) wanted.add(other);
-const packages = all.filter((entry) => wanted.has(entry));
+const packages = selectPackages(only);
 const tarballs = keepAt ?? mkdtempSync(join(tmpdir(), "keel-tarballs-"));
 mkdirSync(tarballs, { recursive: true });
 const report = new Map(packages.map((entry) => [entry.name, { problems: [], files: 0 }]));

@@ -31,3 +31,18 @@ export function publishablePackages() {
   for (const entry of found) visit(entry);
   return ordered;
 }
+
+/**
+ * The packages named (short names: `core`, `providers`; none: all), with the workspace packages
+ * they depend on (a tarball installs only next to its dependencies' tarballs), in build order.
+ */
+export function selectPackages(names) {
+  const all = publishablePackages();
+  const wanted = new Set(all.filter((entry) => names.length === 0 || names.includes(entry.name.slice(6))));
+  const unknown = names.filter((name) => !all.some((entry) => entry.name.slice(6) === name));
+  if (unknown.length > 0) throw new Error(`no package named ${unknown.join(", ")} in packages/`);
+  for (const entry of [...wanted].reverse())
+    for (const dep of Object.keys({ ...entry.pkg.dependencies, ...entry.pkg.peerDependencies }))
+      for (const other of all) if (other.name === dep) wanted.add(other);
+  return all.filter((entry) => wanted.has(entry));
+}

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { bundle } from "./keel-bundle.js";
+import { installPacked } from "./keel-bundle.js";
 import { median } from "./measure.js";
 
 /** One measured import: in-process `await import()` time and the whole `node` process's wall time. */
@@ -26,29 +26,26 @@ function importOnce(url: string): { importMs: number; processMs: number } {
 }
 
 /**
- * Cold-start cost of `import`ing `@keel/core` + `@keel/providers/openai` against `openai` alone:
- * each is bundled (Keel's sources only; dependencies stay in node_modules), then imported in
- * fresh `node` processes, alternating, `reps` times each. `extraMs` is the median difference.
+ * Cold-start cost of `import`ing `@keel/core` + `@keel/providers/openai` against `openai` alone, as
+ * a user gets them: the packages are built and packed, the tarballs npm-installed with `openai`
+ * into a project in `dir`, and each import runs in fresh `node` processes, alternating, `reps`
+ * times each. `extraMs` is the median difference.
  */
 export async function coldStart(
   dir: string,
   reps: number,
 ): Promise<{ rows: ColdStartRow[]; extraMs: number }> {
+  const moduleUrl = installPacked(dir);
   const targets = [
     { label: "node alone (no import)", url: "" },
-    {
-      label: "`openai`",
-      // Resolved from @keel/providers, where `openai` is installed (the bench does not depend on it).
-      url: await bundle(dir, "openai-only", 'import * as sdk from "openai";\nexport { sdk };', "providers"),
-    },
+    { label: "`openai`", url: moduleUrl("openai-only", 'import * as sdk from "openai";\nexport { sdk };') },
     {
       label: "`zod` alone (reference: core loads it only once a zod schema is used)",
-      url: await bundle(dir, "zod-only", 'import * as zod from "zod";\nexport { zod };', "core"),
+      url: moduleUrl("zod-only", 'import * as zod from "zod";\nexport { zod };'),
     },
     {
-      label: "`@keel/core` + `@keel/providers/openai` (loads `openai` too)",
-      url: await bundle(
-        dir,
+      label: "`@keel/core` + `@keel/providers/openai` from the packed dist (loads `openai` too)",
+      url: moduleUrl(
         "keel",
         'import * as core from "@keel/core";\nimport * as adapter from "@keel/providers/openai";\nexport { core, adapter };',
       ),

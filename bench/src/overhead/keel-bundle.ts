@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -65,4 +67,51 @@ export async function bundle(
     logLevel: "error",
   });
   return pathToFileURL(outfile).href;
+}
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+
+/** The version of `openai` that `@keel/providers` is tested with in the workspace. */
+function workspaceOpenAIVersion(): string {
+  const entry = createRequire(import.meta.resolve("@keel/providers/openai")).resolve("openai");
+  // `openai` does not export its package.json: read it from the folder its entry sits in.
+  const folder = entry.slice(0, entry.lastIndexOf("/node_modules/openai/") + "/node_modules/openai/".length);
+  return (JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/**
+ * What a user installs: builds and packs `@keel/core` and `@keel/providers` (scripts/pack.mjs),
+ * then `npm install`s the tarballs and the workspace's `openai` version into a project in `dir`.
+ * Returns `url(name, source)`, which writes a module with `source` into that project (so its
+ * imports resolve from the project's node_modules, as in an app) and returns its URL.
+ */
+export function installPacked(dir: string): (name: string, source: string) => string {
+  const project = join(dir, "packed-app");
+  const tarballDir = join(dir, "tarballs");
+  mkdirSync(project, { recursive: true });
+  writeFileSync(join(project, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  const packed = execFileSync(
+    process.execPath,
+    [join(ROOT, "scripts/pack.mjs"), "--out", tarballDir, "core", "providers"],
+    { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
+  );
+  const tarballs = Object.values(JSON.parse(packed) as Record<string, string>);
+  execFileSync(
+    "npm",
+    [
+      "install",
+      ...tarballs,
+      `openai@${workspaceOpenAIVersion()}`,
+      "--no-audit",
+      "--no-fund",
+      "--prefer-offline",
+      "--loglevel=error",
+    ],
+    { cwd: project, stdio: ["ignore", "ignore", "inherit"] },
+  );
+  return (name, source) => {
+    const file = join(project, `${name}.mjs`);
+    writeFileSync(file, source);
+    return pathToFileURL(file).href;
+  };
 }
