@@ -1,0 +1,25 @@
+export {
+  type DecodedPayload,
+  type DecodeOptions,
+  decodePayloads,
+  type PayloadEncoding,
+  rot13,
+  unleet,
+} from "./decode-payloads.js";
+export {
+  DEFAULT_INJECTION_THRESHOLD,
+  type DetectInjectionOptions,
+  detectInjection,
+  type InjectionReason,
+  type InjectionVerdict,
+} from "./detect-injection.js";
+export { foldHomoglyphs, isHomoglyph } from "./homoglyphs.js";
+export {
+  type InjectionClassifier,
+  type InjectionWeights,
+  injectionClassifier,
+  loadInjectionClassifier,
+} from "./injection-classifier.js";
+export { injectionFeatures, type SparseVector } from "./injection-features.js";
+export { INJECTION_RULES, type InjectionCategory, type InjectionRule } from "./injection-rules.js";
+export { type NormalizedText, normalizeText } from "./normalize.js";

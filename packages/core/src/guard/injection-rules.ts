@@ -1,0 +1,213 @@
+/** The families of attack the rules look for (OWASP LLM01:2025 and LLM07:2025). */
+export type InjectionCategory =
+  | "instruction-override"
+  | "system-prompt-extraction"
+  | "jailbreak-persona"
+  | "delimiter-markup"
+  | "hidden-text"
+  | "encoded-payload"
+  | "classifier"
+  | "custom";
+
+/** One rule: a pattern over lower-cased, normalized text, and how much a match says. */
+export interface InjectionRule {
+  id: string;
+  category: InjectionCategory;
+  /** Probability-like strength of a match on its own, 0–1. */
+  weight: number;
+  pattern: RegExp;
+}
+
+// A gap of up to four words inside one sentence. Words are bounded runs of non-space and each is
+// followed by exactly one space (normalized text has single spaces), so a gap can be read only
+// five ways: every pattern does bounded work per position, with no catastrophic backtracking.
+const GAP = "\\s(?:[^\\s.!?]{1,30}\\s){0,4}?";
+
+// "Forget / ignore / disregard" in the languages attacks arrive in most often.
+const OVERRIDE_VERB = [
+  "ignor(?:e|es|ed|ing|iere|ieren|ier|a|ar|ez|er|ate|i)",
+  "disregard",
+  "forget",
+  "forgot",
+  "overrid(?:e|den)",
+  "bypass",
+  "abandon",
+  "drop",
+  "discard",
+  "skip",
+  "neglect",
+  "vergiss",
+  "vergessen",
+  "missachte",
+  "olvid(?:a|e|en|ar|ad)",
+  "oubli(?:e|ez|er)",
+  "dimentica(?:te)?",
+  "esque[cç]a",
+  "negeer",
+  "vergeet",
+  "игнорируй(?:те)?",
+  "забудь(?:те)?",
+  "zignoruj",
+  "zapomnij",
+].join("|");
+
+const PRIOR =
+  "(?:previous|prior|above|earlier|preceding|foregoing|initial|original|former|old|existing|all|any|every|your|the system|vorherig\\w*|bisherig\\w*|obig\\w*|vorangegangen\\w*|vorangehend\\w*|vorigen|alle[ns]?|deine|ihre|anteriores|previas|todas|tus|sus|précédentes|antérieures|toutes|vos|tes|precedenti|tutte|le tue|anteriores|todas as|suas|vorige|eerdere|alle|предыдущие|все|свои)";
+
+const INSTRUCTIONS =
+  "(?:instructions?|instruct\\w*|directions?|directives?|prompts?|rules|guidelines|commands?|orders|tasks?|assignments|context|programming|guardrails|restrictions|constraints|polic(?:y|ies)|information|text|anweisungen|instruktionen|befehle|aufgaben|aufträge|regeln|angaben|informationen|vorgaben|instrucciones|reglas|órdenes|tareas|consignes|règles|istruzioni|regole|instruções|regras|instructies|opdrachten|инструкции|указания|правила|instrukcje|polecenia)";
+
+// JavaScript's \\b knows only ASCII word characters, even with the u flag, so it never matches
+// beside Cyrillic or accented letters; this boundary uses Unicode letters and digits.
+// A \\b before a word (a letter or a group follows) becomes a one-sided lookbehind and one after a
+// word a lookahead, which costs far less per position than a two-sided boundary.
+const WORD = "[\\p{L}\\p{N}_]";
+const re = (source: string) =>
+  new RegExp(
+    source.replace(/\\b(?=([(\p{L}])?)/gu, (_, before: string | undefined) =>
+      before ? `(?<!${WORD})` : `(?!${WORD})`,
+    ),
+    "iu",
+  );
+
+/** The built-in rules; pass your own with `detectInjection`'s `rules` option to extend them. */
+export const INJECTION_RULES: readonly InjectionRule[] = [
+  // Instruction override.
+  {
+    id: "override-instructions",
+    category: "instruction-override",
+    weight: 0.93,
+    pattern: re(`\\b(?:${OVERRIDE_VERB})\\b${GAP}\\b${PRIOR}\\b${GAP}\\b${INSTRUCTIONS}\\b`),
+  },
+  {
+    id: "forget-everything",
+    category: "instruction-override",
+    weight: 0.9,
+    pattern: re(
+      "\\b(?:forget|ignore|disregard)\\s+(?:about\\s+)?(?:everything|all(?:\\s+of\\s+that)?|what\\s+(?:i|you)\\s+(?:said|told|were\\s+told))\\b|\\bvergiss\\s+(?:nun\\s+)?(?:alles|alle)\\b|\\bvergessen\\s+sie\\s+(?:alles|alle)\\b|\\bolvid[ae]\\s+todo\\b|\\boubliez?\\s+tout\\b|\\bdimentica\\s+tutto\\b|\\besque[cç]a\\s+tudo\\b|\\bзабудь\\s+вс[её]\\b",
+    ),
+  },
+  {
+    id: "ignore-above",
+    category: "instruction-override",
+    weight: 0.85,
+    pattern: re(
+      "\\b(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior)\\b|\\b(?:die\\s+)?obigen\\s+(?:ausführungen|anweisungen)\\s+ignorieren\\b",
+    ),
+  },
+  {
+    id: "new-instructions",
+    category: "instruction-override",
+    weight: 0.75,
+    pattern: re(
+      "\\b(?:new|updated|real|actual|true|additional)\\s+(?:instructions?|task|rules|system\\s+prompt)\\s*(?::|follows?\\b)|\\bnow\\s+(?:focus|concentrate)\\s+on\\s+your\\s+new\\s+task\\b|\\bnun\\s+folgen\\s+(?:neue|weitere)\\s+(?:anweisungen|aufgaben)\\b|\\b(?:neue|nueva|nouvelle|nuova)\\s+(?:aufgabe|anweisung|tarea|instrucción|tâche|instruction|compito|istruzione)\\s*:",
+    ),
+  },
+  {
+    id: "do-not-follow",
+    category: "instruction-override",
+    weight: 0.85,
+    pattern: re(
+      `\\b(?:do\\s+not|don'?t|stop|no\\s+longer|never)\\s+(?:follow(?:ing)?|obey(?:ing)?|adhere\\s+to|comply\\s+with|respect)${GAP}\\b(?:your|the|any|these|those|previous|original|system|openai'?s?)${GAP}\\b(?:instructions|rules|guidelines|polic(?:y|ies)|programming|restrictions)\\b`,
+    ),
+  },
+  {
+    id: "instead-output",
+    category: "instruction-override",
+    weight: 0.6,
+    pattern: re(
+      "\\b(?:instead|rather)\\s*,?\\s+(?:just\\s+)?(?:say|print|output|write|respond\\s+with|reply\\s+with|answer\\s+with)\\b|\\b(?:do\\s+not|don'?t)\\s+(?:answer|respond\\s+to)\\s+(?:this|the)\\s+question\\b|\\bjust\\s+(?:print|say|output)\\s+\"",
+    ),
+  },
+  {
+    id: "override-mode",
+    category: "instruction-override",
+    weight: 0.8,
+    pattern: re(
+      "\\b(?:system|admin|administrator|developer|debug|maintenance|god|sudo|root)\\s+(?:mode|override|access)\\s+(?:is\\s+)?(?:enabled|activated|on|engaged|unlocked)\\b|\\b(?:enable|activate|enter|switch\\s+to)\\s+(?:developer|debug|admin|god|unrestricted|jailbreak|dan)\\s+mode\\b",
+    ),
+  },
+  // System-prompt extraction (LLM07:2025).
+  {
+    id: "reveal-system-prompt",
+    category: "system-prompt-extraction",
+    weight: 0.85,
+    pattern: re(
+      `\\b(?:reveal|show|print|repeat|output|display|tell\\s+me|give\\s+me|leak|disclose|share|write\\s+(?:out|down)|spell\\s+out|recite|list|dump|return|translate|summari[sz]e|what\\s+(?:is|are|was|were))${GAP}\\b(?:your|the|this|my|all|full|entire|complete|hidden|secret|initial|original|system)\\s+(?:(?:full|entire|complete|hidden|secret|initial|original|first|previous|exact)\\s+)?(?:system\\s+(?:prompt|message|instructions?)|pre-?prompt|initial\\s+(?:prompt|instructions?)|hidden\\s+(?:prompt|instructions?)|original\\s+(?:prompt|instructions?)|(?:prompt|instruction)s?\\s+(?:text|above)|developer\\s+(?:message|instructions?)|instructions\\s+(?:you\\s+were\\s+given|above)|configuration|guidelines\\s+you\\s+were\\s+given)`,
+    ),
+  },
+  {
+    id: "what-were-you-told",
+    category: "system-prompt-extraction",
+    weight: 0.75,
+    pattern: re(
+      "\\bwhat\\s+(?:are|were)\\s+your\\s+(?:initial\\s+|original\\s+|exact\\s+|first\\s+)?instructions\\b|\\bwhat\\s+(?:was|is)\\s+written\\s+(?:at\\s+the\\s+beginning|above|before)\\b|\\brepeat\\s+(?:the\\s+|all\\s+(?:the\\s+)?)?(?:words|text|everything)\\s+(?:above|before)\\b|\\beverything\\s+above\\s+this\\s+line\\b|\\b(?:console\\.log|print)\\s*\\(\\s*system_?prompt\\s*\\)|\\b(?:zeige?|gib)\\s+(?:mir\\s+)?(?:alle\\s+)?(?:deine[nr]?|ihre[nr]?)\\s+(?:gesamten\\s+)?prompt|\\bprompt-?texte?\\b|\\byour\\s+prompt\\s+texts?\\b|\\ball\\s+your\\s+prompts?\\b",
+    ),
+  },
+  {
+    id: "secret-extraction",
+    category: "system-prompt-extraction",
+    weight: 0.7,
+    pattern: re(
+      `\\b(?:reveal|tell\\s+me|give\\s+me|what\\s+is|print|spell|share|disclose|leak)${GAP}\\b(?:the|your)\\s+(?:secret\\s+(?:key|password|word|code|token)|password\\s+you\\s+(?:were|are)|hidden\\s+(?:key|password|word))`,
+    ),
+  },
+  // Jailbreak personas and "no rules" modes.
+  {
+    id: "dan",
+    category: "jailbreak-persona",
+    weight: 0.9,
+    pattern: re(
+      "\\bdo\\s+anything\\s+now\\b|\\b(?:you\\s+are|act\\s+as|be|called|named|as)\\s+(?:a\\s+)?dan\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|output|response)|\\bjailbr(?:ea|o)k(?:en|ed)?\\b|\\banti-?dan\\b|\\bstan\\b\\s*,?\\s+which\\s+stands|\\bdude\\b,?\\s+an?\\s+ai",
+    ),
+  },
+  {
+    id: "no-restrictions",
+    category: "jailbreak-persona",
+    weight: 0.8,
+    pattern: re(
+      `\\b(?:no|without(?:\\s+any)?|free\\s+(?:of|from)|freed\\s+from|broken\\s+free\\s+(?:of|from)|not\\s+(?:bound|restricted|limited)\\s+by|doesn'?t\\s+(?:have|follow)|does\\s+not\\s+(?:have|follow)|ignores?|abandon(?:ed|s)?)${GAP}\\b(?:ethical|moral|content|safety|openai'?s?|censorship|filters?|restrictions|limitations|guidelines|rules|boundaries|principles|policies|constraints)\\b${GAP}\\b(?:restrictions|limitations|guidelines|rules|filters?|policies|polic(?:y)|boundaries|principles|constraints|ethics|morals|censorship)\\b`,
+    ),
+  },
+  {
+    id: "unfiltered-ai",
+    category: "jailbreak-persona",
+    weight: 0.85,
+    pattern: re(
+      "\\b(?:unfiltered|uncensored|unrestricted|unethical|amoral|immoral|unbound|unchained|unlimited|evil|rogue)\\s+(?:and\\s+\\w+\\s+)?(?:ai|chatbot|bot|assistant|language\\s+model|llm|version\\s+of\\s+(?:chatgpt|gpt|yourself|claude))\\b|\\b(?:openai|anthropic)(?:'s)?\\s+(?:content\\s+)?polic(?:y|ies)\\b|\\bstay\\s+in\\s+character\\b|\\b(?:two|2)\\s+(?:different\\s+)?(?:responses|answers|paragraphs)\\b.{0,80}\\b(?:normal|classic|filtered)\\b|\\[🔓|\\[🔒|\\bnothing\\s+is\\s+off-?limits\\b",
+    ),
+  },
+  {
+    id: "pretend-no-limits",
+    category: "jailbreak-persona",
+    weight: 0.75,
+    pattern: re(
+      `\\b(?:pretend|imagine|act\\s+as\\s+if|from\\s+now\\s+on)${GAP}\\b(?:you\\s+(?:are|have|can)|to\\s+be)${GAP}\\b(?:no|any|without|unlimited|unrestricted|evil|anything)\\b${GAP}\\b(?:limits|restrictions|rules|filters|ethics|morals|boundaries|consequences|ai)\\b|\\bhypothetical\\s+(?:response|scenario)\\b.{0,60}\\b(?:unfiltered|detailed|evil|illegal)`,
+    ),
+  },
+  // Delimiter and markup attacks.
+  {
+    id: "chat-markup",
+    category: "delimiter-markup",
+    weight: 0.85,
+    pattern: re(
+      "<\\|(?:im_start|im_end|system|user|assistant|endoftext|eot_id|start_header_id)\\|>|\\[/?inst\\]|<<\\/?sys>>|<\\/?(?:system|instructions?|sys|admin|prompt)>|^\\s*#{2,}\\s*(?:system|instruction|new\\s+instructions?)\\b|```\\s*system\\b",
+    ),
+  },
+  {
+    id: "role-line",
+    category: "delimiter-markup",
+    weight: 0.55,
+    pattern: re(
+      "(?:^|\\n)\\s*(?:system|assistant|ai)\\s*:\\s*(?:you|ignore|new|the\\s+user|from\\s+now|override|i\\s+will|sure)\\b|\\bend\\s+of\\s+(?:the\\s+)?(?:prompt|instructions|system\\s+prompt|context|document|user\\s+input)\\b",
+    ),
+  },
+  {
+    id: "escape-padding",
+    category: "delimiter-markup",
+    weight: 0.5,
+    pattern: re(
+      "(?:(?<!-)-{8,}|(?<!=)={8,}|(?<!\\*)\\*{8,}|(?<!\\\\n ?)(?:\\\\n ?){6,})(?:\\s{1,4}(?:-{8,}|={8,}|\\*{8,}))?\\s{0,4}(?:ignore|forget|stop|now|new|disregard)\\b",
+    ),
+  },
+];
