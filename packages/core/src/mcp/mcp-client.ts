@@ -144,13 +144,14 @@ export class McpClient {
    */
   tools(signal?: AbortSignal): Promise<AnyTool[]> {
     if (!this.#tools) {
-      const pending = this.listTools(signal).then((list) => this.#toKeel(list));
+      // Shared by every caller, so it is not tied to one caller's signal.
+      const pending = this.listTools().then((list) => this.#toKeel(list));
       this.#tools = pending;
       pending.catch(() => {
         if (this.#tools === pending) this.#tools = undefined;
       });
     }
-    return this.#tools;
+    return untilAborted(this.#tools, signal);
   }
 
   /**
