@@ -7,6 +7,8 @@
 // A matching pnpm already on PATH is used as it is; otherwise npx provides the pinned one.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { delimiter } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const root = new URL("..", import.meta.url);
 const pinned = JSON.parse(readFileSync(new URL("package.json", root), "utf8")).packageManager;
@@ -18,10 +20,13 @@ if (!command || !pinned?.startsWith("pnpm@")) {
   process.exit(2);
 }
 
-const found = spawnSync("pnpm", ["--version"], { encoding: "utf8" });
+// The workspace's own tools (turbo, …) run whether or not this was started by an npm script.
+const bin = fileURLToPath(new URL("node_modules/.bin", root));
+const env = { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ""}` };
+const found = spawnSync("pnpm", ["--version"], { encoding: "utf8", env });
 const onPath = found.status === 0 && `pnpm@${found.stdout.trim()}` === pinned;
 const run = onPath
-  ? spawnSync(command, args, { stdio: "inherit" })
-  : spawnSync("npx", ["--yes", "-p", pinned, "--", command, ...args], { stdio: "inherit" });
+  ? spawnSync(command, args, { stdio: "inherit", env })
+  : spawnSync("npx", ["--yes", "-p", pinned, "--", command, ...args], { stdio: "inherit", env });
 if (run.error) throw run.error;
 process.exitCode = run.status ?? 1;
