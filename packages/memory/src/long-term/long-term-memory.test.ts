@@ -117,7 +117,11 @@ describe("LongTermMemory", () => {
       { kind: "episode", speaker: "Ana", content: "Yes! Took me four hours.", thread: "s1", position: 2 },
       { kind: "episode", speaker: "Ana", content: "Unrelated chat about cooking", thread: "s2", position: 1 },
     ]);
-    const plain = await ltm.search(user, "How long did the Berlin marathon take?", { method: "bm25", k: 2 });
+    const plain = await ltm.search(user, "How long did the Berlin marathon take?", {
+      method: "bm25",
+      k: 2,
+      scoring: { context: 0 },
+    });
     expect(plain.map((h) => h.record.content)).not.toContain("Yes! Took me four hours.");
     const withContext = await ltm.search(user, "How long did the Berlin marathon take?", {
       method: "bm25",
@@ -125,6 +129,28 @@ describe("LongTermMemory", () => {
       scoring: { context: 0.5 },
     });
     expect(withContext.map((h) => h.record.content)).toContain("Yes! Took me four hours.");
+  });
+
+  it("ranks what the person a question names said above what others said about the same", async () => {
+    const { ltm } = memory();
+    await ltm.addMany(user, [
+      {
+        kind: "episode",
+        speaker: "Bo",
+        content: "Research on adoption agencies: I research adoption agencies daily",
+      },
+      { kind: "episode", speaker: "Ana", content: "I looked into adoption agencies" },
+    ]);
+    const question = "What did Ana research about adoption agencies?";
+    const plain = await ltm.search(user, question, { scoring: { speaker: 0 }, method: "bm25" });
+    expect(plain.map((h) => h.record.speaker)).toEqual(["Bo", "Ana"]);
+    const named = await ltm.search(user, question, { method: "bm25" });
+    expect(named.map((h) => h.record.speaker)).toEqual(["Ana", "Bo"]);
+    // Naming both speakers favours neither.
+    const both = await ltm.search(user, "What did Ana and Bo research about adoption agencies?", {
+      method: "bm25",
+    });
+    expect(both.map((h) => h.record.speaker)).toEqual(["Bo", "Ana"]);
   });
 
   it("decays: recent and important memories rank higher, and prune removes faded episodes", async () => {

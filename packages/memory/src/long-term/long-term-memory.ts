@@ -13,7 +13,7 @@ import {
   toMillis,
   validAt,
 } from "./memory-record.js";
-import { DEFAULT_SCORING, recencyOf, type ScoringOptions, timeMatch } from "./scoring.js";
+import { DEFAULT_SCORING, namedSpeaker, recencyOf, type ScoringOptions, timeMatch } from "./scoring.js";
 import { timeRanges } from "./time-expressions.js";
 
 const RECORD_PREFIX = "ltm/";
@@ -249,6 +249,7 @@ export class LongTermMemory {
         for (const n of index.neighbours(c.id, scoring.contextWindow))
           if (!relevance.has(n) && accept(n)) relevance.set(n, 0);
     const queryTimes = scoring.time > 0 ? timeRanges(query, now) : [];
+    const speaker = scoring.speaker > 0 ? namedSpeaker(query, index.speakers.keys()) : undefined;
     const hits: MemoryHit[] = [];
     for (const [id, own] of relevance) {
       const record = index.records.get(id)!;
@@ -261,8 +262,13 @@ export class LongTermMemory {
       }
       const recency = recencyOf(record, now, scoring.halfLifeDays);
       const time = timeMatch(record, index.eventRanges.get(id) ?? [], queryTimes);
+      const named = speaker !== undefined && record.speaker === speaker ? scoring.speaker : 0;
       const score =
-        rel + scoring.recency * recency + scoring.importance * record.importance + scoring.time * time;
+        rel +
+        scoring.recency * recency +
+        scoring.importance * record.importance +
+        scoring.time * time +
+        named;
       hits.push({ record, score, relevance: rel, recency, timeMatch: time });
     }
     hits.sort((a, b) => b.score - a.score || (a.record.id < b.record.id ? -1 : 1));

@@ -35,6 +35,8 @@ export class MemoryIndex {
   readonly #vectors: VectorIndex | undefined;
   readonly #options: IndexOptions;
   readonly #threads = new Map<string, string[]>();
+  /** Episodes per speaker. */
+  readonly speakers = new Map<string, number>();
 
   constructor(options: IndexOptions, dimensions: number | undefined) {
     this.#options = options;
@@ -58,9 +60,12 @@ export class MemoryIndex {
   add(record: MemoryRecord, vector?: ArrayLike<number>): void {
     this.remove(record.id);
     this.records.set(record.id, record);
+    if (record.speaker) this.speakers.set(record.speaker, (this.speakers.get(record.speaker) ?? 0) + 1);
     this.eventRanges.set(record.id, this.#rangesOf(record));
     this.#bm25.add(record.id, this.textOf(record));
-    if (this.#vectors && vector) this.#vectors.add(record.id, vector);
+    // A text with no features (only punctuation or emoji) has a zero vector: cosine has no
+    // direction for it, so it is found through BM25 alone.
+    if (this.#vectors && vector && !isZero(vector)) this.#vectors.add(record.id, vector);
     if (record.thread !== undefined) {
       const ids = this.#threads.get(record.thread) ?? [];
       ids.push(record.id);
@@ -73,6 +78,11 @@ export class MemoryIndex {
     const old = this.records.get(id);
     if (!old) return;
     this.records.delete(id);
+    if (old.speaker) {
+      const n = (this.speakers.get(old.speaker) ?? 1) - 1;
+      if (n > 0) this.speakers.set(old.speaker, n);
+      else this.speakers.delete(old.speaker);
+    }
     this.eventRanges.delete(id);
     this.#bm25.remove(id);
     this.#vectors?.remove(id);
@@ -95,7 +105,7 @@ export class MemoryIndex {
     const filter = (id: string) => options.accept(id);
     const lexical = options.method === "vector" ? [] : this.#bm25.search(query, { k: options.limit, filter });
     const semantic =
-      options.method === "bm25" || !this.#vectors || !queryVector
+      options.method === "bm25" || !this.#vectors || !queryVector || isZero(queryVector)
         ? []
         : this.#vectors.search(queryVector, { k: options.limit, filter });
     let hits: SearchHit[];
@@ -131,4 +141,9 @@ export async function embedAll(embedder: EmbeddingModel, texts: string[]): Promi
   for (let i = 0; i < texts.length; i += size)
     out.push(...(await embedder.embed(texts.slice(i, i + size))).embeddings);
   return out;
+}
+
+function isZero(vector: ArrayLike<number>): boolean {
+  for (let i = 0; i < vector.length; i++) if (vector[i] !== 0) return false;
+  return true;
 }

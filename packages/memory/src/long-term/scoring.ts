@@ -11,7 +11,12 @@ export interface ScoringOptions {
   importance?: number;
   /** Added when the memory's time (or a span it names) overlaps a span the query names. Default 0.3. */
   time?: number;
-  /** Share of the best neighbouring episode's relevance (same thread) added to a memory's own. Default 0. */
+  /**
+   * Added when the query names the memory's speaker and no other speaker: a question about a
+   * person is mostly answered by what that person said. Default 0.5.
+   */
+  speaker?: number;
+  /** Share of the best neighbouring episode's relevance (same thread) added to a memory's own. Default 0.5. */
   context?: number;
   /** Neighbours on each side that lend context. Default 1. */
   contextWindow?: number;
@@ -24,7 +29,8 @@ export const DEFAULT_SCORING: Required<ScoringOptions> = {
   recency: 0.1,
   importance: 0.1,
   time: 0.3,
-  context: 0,
+  speaker: 0.5,
+  context: 0.5,
   contextWindow: 1,
   halfLifeDays: 30,
 };
@@ -44,4 +50,17 @@ export function timeMatch(record: MemoryRecord, named: TimeRange[], query: TimeR
   const spans = [...named];
   if (record.time !== undefined) spans.push({ text: "", start: record.time, end: record.time + 1 });
   return query.some((q) => spans.some((s) => overlaps(q, s))) ? 1 : 0;
+}
+
+/** The one speaker a query names (as a whole word, possessives included), or undefined when it names none or several. */
+export function namedSpeaker(query: string, speakers: Iterable<string>): string | undefined {
+  const lower = query.toLowerCase();
+  let found: string | undefined;
+  for (const speaker of speakers) {
+    const name = speaker.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (!name || !new RegExp(`(^|[^\\p{L}\\p{N}])${name}($|[^\\p{L}\\p{N}])`, "u").test(lower)) continue;
+    if (found !== undefined) return undefined;
+    found = speaker;
+  }
+  return found;
 }
