@@ -59,12 +59,17 @@ describe("keel-eval score", () => {
   it.skipIf(!existsSync("/usr/share/wordnet"))(
     "writes the issue's keys, one line per case, equal to the reference values",
     async () => {
-      const input = reference.map(({ id, hypothesis, references }) => JSON.stringify({ id, hypothesis, references }));
+      const input = reference.map(({ id, hypothesis, references }) =>
+        JSON.stringify({ id, hypothesis, references }),
+      );
       const file = join(dir, "cases.jsonl");
       await writeFile(file, `${input.join("\n")}\n`);
       const r = collect();
       expect(await runCli(["score", file, "--wordnet", "/usr/share/wordnet"], r.io)).toBe(0);
-      const lines = r.out.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+      const lines = r.out.stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, any>);
       expect(lines).toHaveLength(reference.length);
       let worst = 0;
       lines.forEach((line, i) => {
@@ -88,14 +93,21 @@ describe("keel-eval score", () => {
       const entry = fileURLToPath(new URL("./keel-eval.ts", import.meta.url));
       const some = reference.slice(0, 20);
       const child = execFile(tsx, ["--conditions=@keel/source", entry, "score", "-"], { maxBuffer: 1 << 24 });
-      child.stdin!.end(some.map(({ id, hypothesis, references }) => JSON.stringify({ id, hypothesis, references })).join("\n"));
+      child.stdin!.end(
+        some
+          .map(({ id, hypothesis, references }) => JSON.stringify({ id, hypothesis, references }))
+          .join("\n"),
+      );
       let stdout = "";
       child.stdout!.on("data", (d) => {
         stdout += d;
       });
       const code = await new Promise((resolve) => child.on("close", resolve));
       expect(code).toBe(0);
-      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, any>);
+      const lines = stdout
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, any>);
       expect(lines.map((l) => l.id)).toEqual(some.map((c) => c.id));
       lines.forEach((l, i) => {
         expect(Math.abs(l.meteor - some[i]!.meteor)).toBeLessThan(1e-9);

@@ -1,6 +1,6 @@
 import { EvalInputError } from "../errors/index.js";
 import { cachedPorterStemmer } from "../text/porter-stemmer.js";
-import { countNgrams } from "./ngrams.js";
+import { countIdNgrams, internTokens } from "./ngrams.js";
 
 /** Precision, recall and F1 of one ROUGE type. */
 export interface RougeScore {
@@ -39,8 +39,9 @@ const fmeasure = (p: number, r: number) => (p + r > 0 ? (2 * p * r) / (p + r) : 
 
 /** rouge-score `_score_ngrams` on token lists. */
 export function rougeN(target: readonly string[], prediction: readonly string[], n: number): RougeScore {
-  const t = countNgrams(target, n);
-  const pr = countNgrams(prediction, n);
+  const { ids, base } = internTokens([target, prediction]);
+  const t = countIdNgrams(ids[0]!, n, base);
+  const pr = countIdNgrams(ids[1]!, n, base);
   let overlap = 0;
   for (const [gram, c] of t) overlap += Math.min(c, pr.get(gram) ?? 0);
   const tCount = Math.max(0, target.length - n + 1);

@@ -1,6 +1,6 @@
 import { EvalInputError } from "../errors/index.js";
 import { pyRstrip, pySplit } from "../text/python-text.js";
-import { countNgrams } from "./ngrams.js";
+import { countIdNgrams, internTokens } from "./ngrams.js";
 import { tokenize13a } from "./tokenizer-13a.js";
 
 /** sacrebleu's smoothing methods; `exp` (NIST geometric) is its default. */
@@ -69,18 +69,10 @@ function segmentStats(
     throw new EvalInputError(
       `sacreBLEU segment ${segment}: every reference is empty (sacrebleu refuses these)`,
     );
-  const refNgrams = new Map<string, number>();
-  const refLens: number[] = [];
-  for (const ref of refs) {
-    const tokens = tokensOf(preprocess(ref, options));
-    refLens.push(tokens.length);
-    for (let n = 1; n <= order; n++)
-      for (const [gram, c] of countNgrams(tokens, n)) {
-        const key = `${n}:${gram}`;
-        if (c > (refNgrams.get(key) ?? 0)) refNgrams.set(key, c);
-      }
-  }
+  const refTokens = refs.map((ref) => tokensOf(preprocess(ref, options)));
   const hyp = tokensOf(preprocess(hypothesis, options));
+  const { ids, base } = internTokens([hyp, ...refTokens]);
+  const refLens = refTokens.map((t) => t.length);
   let refLen = -1;
   let closest = -1;
   for (const len of refLens) {
@@ -92,12 +84,20 @@ function segmentStats(
   }
   const correct = new Array<number>(order).fill(0);
   const total = new Array<number>(order).fill(0);
-  for (let n = 1; n <= order; n++)
-    for (const [gram, c] of countNgrams(hyp, n)) {
+  for (let n = 1; n <= order; n++) {
+    const hypCounts = countIdNgrams(ids[0]!, n, base);
+    if (hypCounts.size === 0) continue;
+    // Reference n-gram counts are the max over references, as sacrebleu merges them.
+    const refMax = new Map<number | string, number>();
+    for (let r = 1; r < ids.length; r++)
+      for (const [gram, c] of countIdNgrams(ids[r]!, n, base))
+        if (c > (refMax.get(gram) ?? 0)) refMax.set(gram, c);
+    for (const [gram, c] of hypCounts) {
       total[n - 1]! += c;
-      const r = refNgrams.get(`${n}:${gram}`);
+      const r = refMax.get(gram);
       if (r !== undefined) correct[n - 1]! += Math.min(c, r);
     }
+  }
   return { sysLen: hyp.length, refLen, correct, total };
 }
 
