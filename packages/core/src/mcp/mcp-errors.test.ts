@@ -1,7 +1,6 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
 import { InvalidRequestError, isKeelError, ProviderUnavailableError, TimeoutError } from "../errors.js";
-import { needsApproval } from "./approval-policy.js";
 import { McpToolError, toMcpKeelError } from "./mcp-errors.js";
 
 describe("MCP errors", () => {
@@ -25,20 +24,5 @@ describe("MCP errors", () => {
     expect(isKeelError(error)).toBe(true);
     expect(error).toMatchObject({ code: "mcp-tool", name: "McpToolError", retryable: false });
     expect(new InvalidRequestError("x")).not.toBeInstanceOf(McpToolError);
-  });
-
-  it("asks for approval by policy and by the server's hints", () => {
-    const tool = (annotations?: object) => ({
-      name: "t",
-      inputSchema: { type: "object" as const },
-      ...(annotations ? { annotations } : {}),
-    });
-    expect(needsApproval(tool({ destructiveHint: true }), "destructive")).toBe(true);
-    expect(needsApproval(tool(), "destructive")).toBe(false);
-    expect(needsApproval(tool(), "unless-read-only")).toBe(true);
-    expect(needsApproval(tool({ readOnlyHint: true }), "unless-read-only")).toBe(false);
-    expect(needsApproval(tool({ readOnlyHint: true }), "always")).toBe(true);
-    expect(needsApproval(tool({ destructiveHint: true }), "never")).toBe(false);
-    expect(needsApproval(tool(), (t) => t.name === "t")).toBe(true);
   });
 });
