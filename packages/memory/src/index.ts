@@ -20,3 +20,8 @@ export {
 } from "./persistent/in-memory-state-store.js";
 export type * from "./persistent/state-store.js";
 export { type ResolvedScope, resolveScope, type Scope } from "./scope.js";
+export {
+  WorkingMemory,
+  type WorkingMemoryOptions,
+  type WorkingMemorySnapshot,
+} from "./working/working-memory.js";
