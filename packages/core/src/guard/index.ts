@@ -1,3 +1,4 @@
+export { ibanValid, luhnValid, shannonEntropy, ssnValid } from "./checksums.js";
 export {
   type DecodedPayload,
   type DecodeOptions,
@@ -13,6 +14,7 @@ export {
   type InjectionReason,
   type InjectionVerdict,
 } from "./detect-injection.js";
+export { checkRecognizers, type DetectPiiOptions, detectPii } from "./detect-pii.js";
 export { foldHomoglyphs, isHomoglyph } from "./homoglyphs.js";
 export {
   type InjectionClassifier,
@@ -23,3 +25,5 @@ export {
 export { injectionFeatures, type SparseVector } from "./injection-features.js";
 export { INJECTION_RULES, type InjectionCategory, type InjectionRule } from "./injection-rules.js";
 export { type NormalizedText, normalizeText } from "./normalize.js";
+export { looksRandom } from "./pii-recognizers.js";
+export { PII_TYPES, type PiiRecognizer, type PiiSpan, type PiiType } from "./pii-types.js";
