@@ -93,7 +93,7 @@ export async function scoreCommand(args: ParsedArgs, io: CliIo): Promise<number>
       io.stderr(
         'keel-eval: a case has only empty references, which sacrebleu refuses; wrote "sacrebleu": null\n',
       );
-    io.stdout(`${JSON.stringify({ cases: cases.length, ...s })}\n`);
+    io.stdout(`${JSON.stringify(s)}\n`);
     return 0;
   }
   const wordnet = await wordnetFor(args, io);
