@@ -11,9 +11,18 @@ export interface Child {
   stderr: () => string;
 }
 
+const running = new Set<ChildProcess>();
+
+/** SIGKILLs every child this test file started that is still running (for afterAll, after a timeout). */
+export function killChildren(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
 /** Starts `node <script> ...args` without the test runner's Node flags; its stdin is a pipe. */
 export function startChild(script: string, args: string[]): Child {
   const child = spawn(process.execPath, [script, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
   const lines: string[] = [];
   const waiters: Array<{ test: (line: string) => boolean; resolve: (line: string) => void }> = [];
   let partial = "";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startChild } from "../__fixtures__/child.js";
+import { killChildren, startChild } from "../__fixtures__/child.js";
 import { redisPrefix } from "../__fixtures__/redis.js";
 import { POSTGRES_URL, postgresSchema, REDIS_URL } from "../__fixtures__/services.js";
 import { bundleStoreWorker } from "../__fixtures__/worker-bundle.js";
@@ -24,6 +24,7 @@ beforeAll(async () => {
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
 });
 afterAll(async () => {
+  killChildren();
   for (const c of cleanups.reverse()) await c();
 });
 
@@ -78,7 +79,7 @@ describe(`concurrency: ${PROCESSES} processes racing on one counter and one stre
     await store.migrate();
     expect(await race(["--store", "sqlite", "--sqlite", file], store)).toBeGreaterThan(0);
     await store.close();
-  }, 120_000);
+  }, 300_000);
 
   it("PostgreSQL loses no update; conflicts are retried as typed errors", async () => {
     const { schema, drop } = await postgresSchema();
@@ -89,7 +90,7 @@ describe(`concurrency: ${PROCESSES} processes racing on one counter and one stre
       await race(["--store", "postgres", "--postgres", POSTGRES_URL, "--schema", schema], store),
     ).toBeGreaterThan(0);
     await store.close();
-  }, 120_000);
+  }, 300_000);
 
   it("Redis loses no update; conflicts are retried as typed errors", async () => {
     const { prefix, drop } = await redisPrefix();
@@ -99,5 +100,5 @@ describe(`concurrency: ${PROCESSES} processes racing on one counter and one stre
       0,
     );
     await store.close();
-  }, 120_000);
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Child, seededRandom, startChild } from "../__fixtures__/child.js";
+import { type Child, killChildren, seededRandom, startChild } from "../__fixtures__/child.js";
 import { redisPrefix } from "../__fixtures__/redis.js";
 import { POSTGRES_URL, postgresSchema, REDIS_URL } from "../__fixtures__/services.js";
 import { bundleStoreWorker } from "../__fixtures__/worker-bundle.js";
@@ -45,6 +45,7 @@ beforeAll(async () => {
   ];
 });
 afterAll(async () => {
+  killChildren();
   for (const c of cleanups) await c();
 });
 
@@ -110,5 +111,5 @@ describe("durability", () => {
       for (const r of results) for (const k of KINDS) acknowledged[k] += r[k];
     }
     for (const k of KINDS) expect(acknowledged[k], `${k}, seed ${SEED}`).toBeGreaterThanOrEqual(2 * TRIALS);
-  }, 180_000);
+  }, 600_000);
 });
