@@ -27,3 +27,5 @@ export { INJECTION_RULES, type InjectionCategory, type InjectionRule } from "./i
 export { type NormalizedText, normalizeText } from "./normalize.js";
 export { looksRandom } from "./pii-recognizers.js";
 export { PII_TYPES, type PiiRecognizer, type PiiSpan, type PiiType } from "./pii-types.js";
+export { createPseudonymizer, type Pseudonymizer } from "./pseudonymize.js";
+export { createPiiRedactor, type Redact, type RedactPiiOptions, replaceSpans } from "./redact-pii.js";
