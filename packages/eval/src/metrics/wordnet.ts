@@ -56,6 +56,9 @@ const SUBSTITUTIONS: Record<Pos, ReadonlyArray<readonly [string, string]>> = {
 
 const utf8 = new TextDecoder();
 const SYNTACTIC_MARKER = /^(.*?)(\(.*\))?$/;
+// Index and exception lines are ASCII fields separated by spaces; a plain split is much faster
+// than Python-whitespace splitting over the 150,000 index lines, and gives the same fields.
+const splitFields = (line: string) => line.split(/[ \t\r]+/).filter(Boolean);
 const splitPy = pySplit;
 
 const asText = (v: Uint8Array | string) => (typeof v === "string" ? v : utf8.decode(v));
@@ -94,7 +97,7 @@ export class WordNetDatabase implements WordNet {
     for (const [pos, suffix] of POS_FILES) {
       this.#loadIndex(asText(need(`index.${suffix}`)), pos, `index.${suffix}`);
       for (const line of asText(need(`${suffix}.exc`)).split("\n")) {
-        const terms = splitPy(line);
+        const terms = splitFields(line);
         if (terms.length > 0) this.#exceptions[pos].set(terms[0]!, terms.slice(1));
       }
       data[pos] = asBytes(need(`data.${suffix}`));
@@ -107,7 +110,7 @@ export class WordNetDatabase implements WordNet {
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i]!;
       if (line.length === 0 || line.startsWith(" ")) continue;
-      const t = splitPy(line);
+      const t = splitFields(line);
       const nSynsets = Number(t[2]);
       const nPointers = Number(t[3]);
       const offsetsAt = 4 + nPointers + 2;
