@@ -490,6 +490,7 @@ export class Fleet {
     return {
       prefixHashes: blockHashes(text, BLOCK_CHARS, adapter ?? ""),
       tokens: estimateTokens(text) + maxOutput,
+      outputTokens: maxOutput,
       ...(opts.sessionId ? { sessionId: opts.sessionId } : {}),
       ...(adapter ? { adapter } : {}),
     };

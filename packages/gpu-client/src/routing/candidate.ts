@@ -23,6 +23,8 @@ export interface RouteInput {
   readonly prefixHashes: readonly number[];
   /** Estimated prompt plus output tokens. */
   readonly tokens: number;
+  /** The output tokens reserved (the request's max output), included in `tokens`. */
+  readonly outputTokens?: number;
   readonly sessionId?: string;
   readonly adapter?: string;
 }

@@ -6,6 +6,7 @@ export {
   type RoutingPolicy,
   seededRandom,
 } from "./candidate.js";
+export { type KvCostOptions, kvCost } from "./kv-cost.js";
 export { type PrefixAffinityOptions, prefixAffinity } from "./prefix-affinity.js";
 export { PrefixIndex } from "./prefix-index.js";
 export {

@@ -108,3 +108,18 @@ describe("routing policies", () => {
     expect(policy.pick([c("a", { inflight: 1 }), c("b", { inflight: 0 })], prompt).endpoint).toBe("b");
   });
 });
+
+describe("kv-cost (Dynamo's router cost)", () => {
+  it("weighs the request's uncached blocks against each endpoint's blocks in flight", async () => {
+    const { kvCost } = await import("./kv-cost.js");
+    const policy = kvCost();
+    const prompt = input("tenant system prompt ".repeat(50), { tokens: 300, outputTokens: 50 });
+    expect(policy.pick([c("a"), c("b", { inflightTokens: 16 })], prompt).endpoint).toBe("a");
+    policy.commit!("b", prompt);
+    // b holds the prefix: only the unmatched tail costs prefill there.
+    expect(policy.pick([c("a"), c("b", { inflightTokens: 160 })], prompt).endpoint).toBe("b");
+    // Enough load on b outweighs the cached prefix: the hot prefix spills to a.
+    const spilled = policy.pick([c("a"), c("b", { inflightTokens: 16 * 400 })], prompt);
+    expect(spilled).toMatchObject({ endpoint: "a", reason: "lowest KV cost, no cached prefix" });
+  });
+});

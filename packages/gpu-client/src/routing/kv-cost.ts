@@ -1,0 +1,71 @@
+import { type Candidate, type RoutingPolicy, seededRandom } from "./candidate.js";
+import { PrefixIndex } from "./prefix-index.js";
+
+/** Options of `kvCost`. */
+export interface KvCostOptions {
+  /** Blocks of 64 characters each endpoint's cache holds; default 27,000 (an H100 with an 8B model). */
+  cacheBlocks?: (endpoint: string) => number;
+  /** Weight of the request's uncached prompt blocks against the endpoint's active blocks. Default 1 (Dynamo's `--kv-overlap-score-weight`). */
+  overlapWeight?: number;
+  /** Tokens per KV block. Default 16. */
+  blockSize?: number;
+  seed?: number;
+}
+
+/**
+ * NVIDIA Dynamo's KV router cost (notes §1.5) on the client's own view: for each endpoint,
+ * `overlapWeight × prefill blocks + decode blocks`, where prefill blocks are the request's prompt
+ * blocks the endpoint is not believed to hold (from an approximate index of routed prompts, as
+ * Dynamo's `ApproxKvIndexer` does without KV events) and decode blocks are the blocks of the
+ * requests in flight there (their prompt plus reserved output, counted by this client at send
+ * and release). The lowest cost wins; ties at random. A cached prefix lowers the cost only where
+ * it is cached while the load it attracts raises it, so a hot prefix spills over by itself.
+ */
+export function kvCost(options: KvCostOptions = {}): RoutingPolicy & { readonly index: PrefixIndex } {
+  const index = new PrefixIndex(options.cacheBlocks ?? (() => 27_000));
+  const random = seededRandom(options.seed ?? 1);
+  const weight = options.overlapWeight ?? 1;
+  const blockSize = options.blockSize ?? 16;
+  return {
+    name: "kv-cost",
+    index,
+    pick(candidates, input) {
+      const total = input.prefixHashes.length;
+      // The prompt's share of the request's tokens (the rest is reserved output).
+      const promptTokens = Math.max(0, input.tokens - (input.outputTokens ?? 0));
+      let best: Candidate[] = [];
+      let bestCost = Infinity;
+      let bestMatch = 0;
+      const scores: Record<string, number> = {};
+      for (const c of candidates) {
+        const match = total > 0 ? index.match(c.id, input.prefixHashes) / total : 0;
+        const prefill = (promptTokens * (1 - match)) / blockSize;
+        const decode = c.inflightTokens / blockSize / c.weight;
+        const cost = weight * prefill + decode;
+        scores[c.id] = -cost;
+        if (cost < bestCost - 1e-9) {
+          bestCost = cost;
+          best = [c];
+          bestMatch = match;
+        } else if (Math.abs(cost - bestCost) <= 1e-9) best.push(c);
+      }
+      const chosen = best[Math.floor(random() * best.length)]!;
+      const match = total > 0 ? index.match(chosen.id, input.prefixHashes) / total : bestMatch;
+      return {
+        endpoint: chosen.id,
+        reason:
+          match > 0
+            ? `lowest KV cost, prefix match ${(match * 100).toFixed(0)}%`
+            : "lowest KV cost, no cached prefix",
+        scores,
+        prefixMatch: match,
+      };
+    },
+    commit(endpoint, input) {
+      index.record(endpoint, input.prefixHashes);
+    },
+    forget(endpoint) {
+      index.forget(endpoint);
+    },
+  };
+}
