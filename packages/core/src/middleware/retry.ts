@@ -12,20 +12,7 @@ import type {
 } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { isContentEvent } from "../stream/content-event.js";
-import { forwardingStream } from "../stream/forwarding-stream.js";
-import { streamDone } from "../stream/model-stream.js";
-import {
-  AbortRacedReads,
-  asIs,
-  type FusableIterator,
-  isFusable,
-  type OnError,
-  type OnStep,
-  ReadThrough,
-  rethrow,
-  type StepResult,
-  settleWith,
-} from "../stream/stream-read.js";
+import { streamLayer } from "../stream/stream-layer.js";
 import { toKeelError } from "../to-keel-error.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
 import { delayedBy } from "./queue-timings.js";
@@ -73,12 +60,10 @@ const RETRY_AFTER_JITTER = 0.1;
  * `retryAfterMs`, within attempt and time budgets. Streams are retried only until their first
  * content event reaches the caller. After giving up it throws the last error unchanged.
  *
- * `generate` is a plain loop over `plan` (which computes every wait: jittered backoff or the
- * provider's retry-after, within the budgets) and a cancellable sleep. It used p-retry, but
- * p-retry has no per-error delay, so Keel already computed each wait itself and p-retry only
- * looped, while importing it cost ~4 ms of every process's startup (a quarter of the import
- * budget, bench/src/overhead). Streams forward each attempt's events through a loop of their own
- * with the same policy.
+ * `plan` computes every wait (jittered backoff, or the provider's retry-after, within the
+ * budgets); `generate` loops over it with a cancellable sleep, and `stream` is a `streamLayer`
+ * whose `recover` hook applies it. The loop is written here rather than taken from p-retry,
+ * which has no per-error delay and would add to every process's import time.
  */
 export function retry(options: RetryOptions = {}): Middleware {
   const maxAttempts = options.maxAttempts ?? 3;
@@ -138,143 +123,66 @@ export function retry(options: RetryOptions = {}): Middleware {
     }
 
     /**
-     * Forwards each attempt's events straight from its stream, with the same policy as `loop`
-     * (p-retry's callback-driven loop would need a handoff, two promises per event, on this hot
-     * path). The answer is the successful attempt's own response, so events are not aggregated here.
+     * Forwards each attempt's events straight from its stream, with the same policy as
+     * `generate`. The answer is the successful attempt's own response, so events are not
+     * aggregated here. Attempts get the caller's options as they are: each attempt enforces the
+     * deadline and the caller's signal itself, and a consumer that stops early closes the attempt
+     * (which cancels its request) or cancels the wait.
      */
     function stream(request: ModelRequest, call?: CallOptions): ModelStream {
-      return forwardingStream((settle) => {
-        // Attempts get the caller's options as they are: each attempt enforces the deadline and
-        // the caller's signal itself, and a consumer that stops early closes the attempt (which
-        // cancels its request) or cancels the wait. No controller of its own: this is the hot path.
-        const signal = call?.signal;
-        let cancelWait: (() => void) | undefined;
-        // The caller's signal may outlive this stream: the race's listener is removed at the end.
-        let raced: AbortRacedReads | undefined;
-        let startedAt = 0;
-        let attemptStartedAt = 0;
-        let attempt = 0;
-        let delivered = false;
-        let inner: ModelStream | undefined;
-        let source: AsyncIterator<StreamEvent> | undefined;
-        let state: "open" | "failing" | "closed" = "open";
-        let failure: KeelError | undefined;
+      const signal = call?.signal;
+      let startedAt = 0;
+      let attemptStartedAt = 0;
+      let attempt = 0;
+      let delivered = false;
+      let inner: ModelStream;
+      let cancelWait: (() => void) | undefined;
+      let closed = false;
 
-        /** Starts an attempt and reads its first step, through the reader's handlers. */
-        function openThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
-          attempt++;
-          attemptStartedAt = Date.now();
-          hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
-          try {
-            inner = next.stream(request, call);
-            source = inner[Symbol.asyncIterator]();
-            return read(source, onOuterStep, onOuterError);
-          } catch (thrown) {
-            return settleWith(onFailure(thrown), onOuterStep, onOuterError);
-          }
-        }
-        /**
-         * One read of the current attempt. Keel's own streams end a read in flight on abort; any
-         * other stream's reads are raced against the caller's signal, so an abort ends them too.
-         */
-        function read<R>(
-          src: AsyncIterator<StreamEvent>,
-          onOuterStep: OnStep<R>,
-          onOuterError: OnError<R>,
-        ): Promise<R> {
-          if (!signal || isFusable(src)) return reads.read(src, onOuterStep, onOuterError);
-          raced ??= new AbortRacedReads(signal);
-          return reads.after(raced.next(src), onOuterStep, onOuterError);
-        }
-        const open = () => openThen(asIs, rethrow);
-        const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
-          if (state !== "open") return streamDone();
-          const error = signal?.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
-          state = "failing";
-          failure = error;
-          if (raced) {
-            raced.dispose();
-            // A raced read may have failed while the attempt still runs: close it.
-            source?.return?.()?.catch(() => {});
-          }
-          settle.reject(error);
-          return { value: { type: "error", error }, done: false };
-        };
-        /** An attempt failed: wait and start the next one, or hand out the error. */
-        const onFailure = (thrown: unknown): StepResult => {
-          if (state !== "open") return streamDone();
-          const error = signal?.aborted ? abortReason(signal) : toKeelError(thrown, next.provider);
+      const open = (): AsyncIterator<StreamEvent> => {
+        attempt++;
+        attemptStartedAt = Date.now();
+        hub.emit("retry.attempted", { model: next.id, attempt }, call?.context);
+        inner = next.stream(request, call);
+        return inner[Symbol.asyncIterator]();
+      };
+      return streamLayer({
+        open() {
+          startedAt = Date.now();
+          return open();
+        },
+        signal,
+        event(event) {
+          if (!delivered && isContentEvent(event)) delivered = true;
+        },
+        end() {
+          // The caller waited through the failed attempts too.
+          const offsetMs = attemptStartedAt - startedAt;
+          return inner.response.then((answer) => delayedBy(answer, offsetMs));
+        },
+        toError: (thrown) => (signal?.aborted ? abortReason(signal) : toKeelError(thrown, next.provider)),
+        recover(error) {
           const canRetry = !delivered || options.retryStreamAfterFirstToken === true;
           const delayMs = canRetry ? plan(error, attempt, startedAt, call) : undefined;
-          if (delayMs === undefined) return fail(error);
-          const payload = { model: next.id, attempt: attempt + 1, delayMs, error };
-          hub.emit("retry.scheduled", payload, call?.context);
+          if (delayMs === undefined) return undefined;
+          hub.emit(
+            "retry.scheduled",
+            { model: next.id, attempt: attempt + 1, delayMs, error },
+            call?.context,
+          );
           const wait = cancellableSleep(delayMs, signal);
           cancelWait = wait.cancel;
           return wait.done.then(() => {
             cancelWait = undefined;
-            return state === "open" ? open() : streamDone();
-          }, fail);
-        };
-        const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
-          if (state !== "open") return streamDone();
-          if (step.done) {
-            // The caller waited through the failed attempts too.
-            const offsetMs = attemptStartedAt - startedAt;
-            return (inner as ModelStream).response.then((answer) => {
-              if (state !== "open") return streamDone();
-              state = "closed";
-              raced?.dispose();
-              settle.resolve(delayedBy(answer, offsetMs));
-              return step;
-            }, onFailure);
-          }
-          const event = step.value;
-          // A failing stream yields `error` and then throws it; the error is what is retried.
-          if (event.type === "error") return onFailure(event.error);
-          if (!delivered && isContentEvent(event)) delivered = true;
-          return step;
-        };
-        const reads = new ReadThrough(onStep, onFailure);
-
-        function readThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
-          if (state === "failing") {
-            state = "closed";
-            return settleWith(Promise.reject(failure), onOuterStep, onOuterError);
-          }
-          if (state === "closed") return settleWith(streamDone(), onOuterStep, onOuterError);
-          if (!source) {
-            startedAt = Date.now();
-            return openThen(onOuterStep, onOuterError);
-          }
-          try {
-            return read(source, onOuterStep, onOuterError);
-          } catch (thrown) {
-            return settleWith(onFailure(thrown), onOuterStep, onOuterError);
-          }
-        }
-
-        const iterator: FusableIterator = {
-          next: () => readThen(asIs, rethrow),
-          readThen,
-          async return() {
-            const wasOpen = state === "open";
-            state = "closed";
-            if (wasOpen) {
-              // The consumer stopped early: cancel the wait or close the attempt (which cancels its
-              // request), and settle `response`.
-              settle.reject(new AbortedError("the stream was closed before it ended"));
-              raced?.dispose();
-              cancelWait?.();
-              await source?.return?.();
-            }
-            return streamDone();
-          },
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
-        return iterator;
+            // A consumer that stopped during the wait cancelled it: no new attempt then.
+            return closed ? undefined : open();
+          });
+        },
+        cleanup(how) {
+          if (how !== "close") return;
+          closed = true;
+          cancelWait?.();
+        },
       });
     }
 

@@ -1,31 +1,10 @@
 import { abortReason, earliestDeadline, linkCallOptions, markCallScoped } from "../abort.js";
-import { AbortedError, InvalidRequestError, type KeelError, TimeoutError } from "../errors.js";
+import { AbortedError, InvalidRequestError, TimeoutError } from "../errors.js";
 import { type EventHub, events as globalEvents, type KeelEventMap } from "../events.js";
-import type {
-  CallOptions,
-  Middleware,
-  Model,
-  ModelRequest,
-  ModelResponse,
-  ModelStream,
-  StreamEvent,
-} from "../model.js";
+import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, ModelStream } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { isContentEvent } from "../stream/content-event.js";
-import { forwardingStream } from "../stream/forwarding-stream.js";
-import { streamDone } from "../stream/model-stream.js";
-import {
-  AbortRacedReads,
-  asIs,
-  type FusableIterator,
-  isFusable,
-  type OnError,
-  type OnStep,
-  ReadThrough,
-  rethrow,
-  type StepResult,
-  settleWith,
-} from "../stream/stream-read.js";
+import { streamLayer } from "../stream/stream-layer.js";
 import { toKeelError } from "../to-keel-error.js";
 import { checkNumberOption, MAX_TIMER_MS } from "./option-checks.js";
 import { raceAbort } from "./race-abort.js";
@@ -184,126 +163,57 @@ export function timeout(options: TimeoutOptions): Middleware {
      * reports the inner stream's own response: no aggregation and no extra async step per event.
      */
     function stream(request: ModelRequest, call?: CallOptions): ModelStream {
-      return forwardingStream((settle) => {
-        let limits: ReturnType<typeof watch> | undefined;
-        let deadline: Limit | undefined;
-        let inner: ModelStream | undefined;
-        let source: AsyncIterator<StreamEvent> | undefined;
-        let startedAt = 0;
-        let lastEventAt = 0;
-        let sawContent = false;
-        let state: "open" | "failing" | "closed" = "open";
-        let failure: KeelError | undefined;
-        // Reads of a stream that is not Keel's, raced against the limits' signal (see `read`).
-        let raced: AbortRacedReads | undefined;
+      let limits: ReturnType<typeof watch> | undefined;
+      let deadline: Limit | undefined;
+      let inner: ModelStream;
+      let startedAt = 0;
+      let lastEventAt = 0;
+      let sawContent = false;
 
-        /** The nearest limit now. It only moves later as events arrive, which lets one timer serve the whole stream. */
-        const nearest = (): Limit | undefined => {
-          let limit = deadline;
-          const consider = (candidate: Limit) => {
-            if (!limit || candidate.at < limit.at) limit = candidate;
-          };
-          if (firstTokenMs !== undefined && !sawContent)
-            consider({ at: startedAt + firstTokenMs, limit: "first-token", afterMs: firstTokenMs });
-          if (idleMs !== undefined) consider({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
-          return limit;
+      /** The nearest limit now. It only moves later as events arrive, which lets one timer serve the whole stream. */
+      const nearest = (): Limit | undefined => {
+        let limit = deadline;
+        const consider = (candidate: Limit) => {
+          if (!limit || candidate.at < limit.at) limit = candidate;
         };
-        const finish = () => limits?.dispose();
-        /** The stream failed: settle, cancel what is left of the inner one, and hand out the `error` event. */
-        const fail = (thrown: unknown): IteratorResult<StreamEvent> => {
-          if (state !== "open") return streamDone();
-          const explained = limits ? limits.explain(thrown, deadline) : thrown;
-          const error = call?.signal?.aborted
-            ? abortReason(call.signal)
-            : toKeelError(explained, next.provider);
-          state = "failing";
-          failure = error;
-          finish();
-          if (limits && !limits.signal.aborted)
-            limits.cancel.abort(new AbortedError("the stream was closed before it ended"));
-          source?.return?.().catch(() => {});
-          settle.reject(error);
-          return { value: { type: "error", error }, done: false };
-        };
-        const onStep = (step: IteratorResult<StreamEvent>): StepResult => {
-          if (state !== "open") return streamDone();
-          if (step.done) {
-            return (inner as ModelStream).response.then((answer) => {
-              if (state !== "open") return streamDone();
-              state = "closed";
-              finish();
-              settle.resolve(answer);
-              return step;
-            }, fail);
-          }
-          const event = step.value;
-          if (event.type === "error") return fail(event.error);
+        if (firstTokenMs !== undefined && !sawContent)
+          consider({ at: startedAt + firstTokenMs, limit: "first-token", afterMs: firstTokenMs });
+        if (idleMs !== undefined) consider({ at: lastEventAt + idleMs, limit: "idle", afterMs: idleMs });
+        return limit;
+      };
+      return streamLayer({
+        open() {
+          startedAt = Date.now();
+          lastEventAt = startedAt;
+          deadline = deadlineOf(startedAt, call);
+          limits = watch(call, deadline);
+          inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
+          const source = inner[Symbol.asyncIterator]();
+          limits.arm(nearest(), nearest);
+          return source;
+        },
+        // Keel's own streams end a read in flight when the limits' signal fires; any other
+        // stream's reads are raced against it.
+        get signal() {
+          return limits?.signal;
+        },
+        event(event) {
           if (idleMs !== undefined) lastEventAt = Date.now();
           if (!sawContent && isContentEvent(event)) sawContent = true;
-          return step;
-        };
-        const reads = new ReadThrough(onStep, fail);
-        /**
-         * One read. Keel's own streams (fusable ones) end a read in flight when the limits'
-         * signal fires, so their reads go straight through. Any other stream might not, so its
-         * reads are raced against the signal, at the cost of a promise per event.
-         */
-        function read<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
-          const signal = (limits as ReturnType<typeof watch>).signal;
-          if (signal.aborted) return settleWith(fail(abortReason(signal)), onOuterStep, onOuterError);
-          const src = source as AsyncIterator<StreamEvent>;
-          if (isFusable(src)) return reads.read(src, onOuterStep, onOuterError);
-          raced ??= new AbortRacedReads(signal);
-          return reads.after(raced.next(src), onOuterStep, onOuterError);
-        }
-
-        function readThen<R>(onOuterStep: OnStep<R>, onOuterError: OnError<R>): Promise<R> {
-          if (state === "failing") {
-            state = "closed";
-            return settleWith(Promise.reject(failure), onOuterStep, onOuterError);
-          }
-          if (state === "closed") return settleWith(streamDone(), onOuterStep, onOuterError);
-          if (!source) {
-            try {
-              startedAt = Date.now();
-              lastEventAt = startedAt;
-              deadline = deadlineOf(startedAt, call);
-              limits = watch(call, deadline);
-              inner = next.stream(request, { ...call, signal: limits.signal, deadline: deadline?.at });
-              source = inner[Symbol.asyncIterator]();
-              limits.arm(nearest(), nearest);
-            } catch (thrown) {
-              return settleWith(fail(thrown), onOuterStep, onOuterError);
-            }
-          }
-          try {
-            return read(onOuterStep, onOuterError);
-          } catch (thrown) {
-            return settleWith(fail(thrown), onOuterStep, onOuterError);
-          }
-        }
-
-        const iterator: FusableIterator = {
-          next: () => readThen(asIs, rethrow),
-          readThen,
-          async return() {
-            const wasOpen = state === "open";
-            state = "closed";
-            if (wasOpen) {
-              const reason = new AbortedError("the stream was closed before it ended");
-              finish();
-              if (limits && !limits.signal.aborted) limits.cancel.abort(reason);
-              settle.reject(reason);
-              // A read still in flight ends through the abort; awaiting it could hang on a stuck model.
-              source?.return?.().catch(() => {});
-            }
-            return streamDone();
-          },
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-        };
-        return iterator;
+        },
+        end: () => inner.response,
+        toError(thrown) {
+          const explained = limits ? limits.explain(thrown, deadline) : thrown;
+          return call?.signal?.aborted ? abortReason(call.signal) : toKeelError(explained, next.provider);
+        },
+        cleanup(how, reason) {
+          limits?.dispose();
+          // Cancel what is left of the inner stream.
+          if (how !== "end" && limits && !limits.signal.aborted)
+            limits.cancel.abort(reason ?? new AbortedError("the stream was closed before it ended"));
+        },
+        // A read still in flight ends through the abort; waiting for it could hang on a stuck model.
+        awaitSourceOnClose: false,
       });
     }
 

@@ -9,6 +9,7 @@ export { type ChunkEventSourceInit, chunkEventSource } from "../stream/chunk-eve
 export { isContentEvent } from "../stream/content-event.js";
 export { createModelStream, type ModelStreamInit } from "../stream/model-stream.js";
 export { ResponseAccumulator, usageOf } from "../stream/response-accumulator.js";
+export { type StreamLayerHooks, streamLayer } from "../stream/stream-layer.js";
 export { addUsage, NO_USAGE } from "../structured/add-usage.js";
 export {
   contentRedactor,
