@@ -243,7 +243,9 @@ sensibility triplicate formative electricity hopeful goodness revival allowance 
 defensible irritant replacement adjustment dependent adoption homologous angularity probate rate cease
 controll roll logically dogma analogi fulli ies ied""".split()
 PUNCT = [".", ",", "!", "?", ";", ":", "'s", "n't", "-", "--", "(", ")", '"', "&", "&amp;", "$5", "3.14", "1,000", "2-3", "e.g.", "U.S.A."]
-UNICODE = ["café", "naïve", "Ünïcödé", "中文", "日本語", "Привет", "мир", "Ελληνικά", "😀", "👍🏽", "İstanbul", "straße", "ﬁne", "Ⅻ", "١٢٣", "“quoted”", "…", "。", "—", "\u00a0", "ǅ", "ΣΊΣΥΦΟΣ"]
+UNICODE = ["café", "naïve", "Ünïcödé", "中文", "日本語", "Привет", "мир", "Ελληνικά", "😀", "👍🏽", "İstanbul", "straße", "ﬁne", "Ⅻ", "١٢٣", "“quoted”", "…", "。", "—", "\u00a0", "ǅ", "ΣΊΣΥΦΟΣ",
+           "\u001c", "x\u0085y", "\u2028", "\ufeffword", "ﬀ", "Ǆ", "ΌΣΟΣ", "ΣΑΣ.", "\u212a", "\u212b", "ⓐ", "½", "²", "٣",
+           "_", "a_b", "dog's", "o'clock", "co-operate", "U.K.", "e-mail", "Straße", "İİ", "a\u0301b"]
 
 
 def rand_sentence(rng, lo=0, hi=18):
