@@ -15,6 +15,7 @@ export * from "./middleware/index.js";
 export * from "./model.js";
 export { pipe } from "./pipe.js";
 export * from "./registry/index.js";
+export * from "./shared-state/index.js";
 export { collect } from "./stream/model-stream.js";
 export * from "./structured/index.js";
 export * from "./telemetry/essentials.js";
