@@ -34,6 +34,7 @@ export { renderMarkdownReport } from "./report/markdown-report.js";
 export { buildReport, type ReportModel, renderJsonReport } from "./report/report-model.js";
 export { type EvalBatchClient, type RunBatchEvalOptions, runBatchEval } from "./runner/batch.js";
 export { parseCsvDataset, parseDataset, parseJsonlDataset } from "./runner/dataset.js";
+export { defineEvalConfig, type EvalConfig } from "./runner/eval-config.js";
 export { type ModelTaskOptions, modelTask, requestFor } from "./runner/model-task.js";
 export { memoryOutputCache, type OutputCache, stableHash } from "./runner/output-cache.js";
 export { type RunEvalOptions, type RunProgress, runEval, scoreOutput } from "./runner/run-eval.js";
