@@ -75,6 +75,17 @@ export interface KeelEventMap {
   };
   "concurrency.queued": { model: string; queueLength: number };
   "rate-limit.waited": { model: string; waitMs: number; reason: "requests" | "tokens" };
+  /** A guard (`@keel/core/guard`) found an attack, PII or a leak, and what it did about it. */
+  "guard.flagged": {
+    model: string;
+    stage: "input" | "output";
+    action: "block" | "sanitize" | "redact" | "flag";
+    /** Rule, detector or PII type ids, never the matched text. */
+    findings: string[];
+    score?: number;
+  };
+  /** The data-residency policy kept a sensitive request away from a model not approved for it. */
+  "residency.refused": { model: string; provider: string };
 }
 
 export type BreakerState = "closed" | "open" | "half-open";

@@ -1,6 +1,11 @@
 import { type DecodedPayload, decodePayloads } from "./decode-payloads.js";
 import type { InjectionClassifier } from "./injection-classifier.js";
-import { INJECTION_RULES, type InjectionCategory, type InjectionRule } from "./injection-rules.js";
+import {
+  INJECTION_RULES,
+  type InjectionCategory,
+  type InjectionRule,
+  UNTRUSTED_CONTENT_RULES,
+} from "./injection-rules.js";
 import { type NormalizedText, normalizeText } from "./normalize.js";
 
 /** One piece of evidence behind a verdict. */
@@ -121,4 +126,16 @@ export function detectInjection(text: string, options: DetectInjectionOptions = 
   }
   const score = combine(reasons);
   return { score, flagged: score >= threshold, reasons, normalized, payloads };
+}
+
+/**
+ * Checks content that should be data before it enters a prompt (retrieved chunks, tool results,
+ * files, emails): the injection rules plus rules for text that addresses the assistant or its
+ * answer, which in data is an attack and in a user's own prompt is not.
+ */
+export function checkUntrusted(text: string, options: DetectInjectionOptions = {}): InjectionVerdict {
+  return detectInjection(text, {
+    ...options,
+    rules: [...(options.rules ?? INJECTION_RULES), ...UNTRUSTED_CONTENT_RULES],
+  });
 }

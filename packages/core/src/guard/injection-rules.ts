@@ -211,3 +211,35 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     ),
   },
 ];
+
+/**
+ * Extra rules for content that should be data (retrieved chunks, tool results, emails, web
+ * pages): there, a sentence that talks to the assistant about its answer is an injection, while
+ * in a user's own prompt it is an ordinary request. `checkUntrusted` applies them.
+ */
+export const UNTRUSTED_CONTENT_RULES: readonly InjectionRule[] = [
+  {
+    id: "addresses-the-answer",
+    category: "instruction-override",
+    weight: 0.75,
+    pattern: re(
+      `\\b(?:modify|change|alter|add|include|insert|append|prepend|integrate|incorporate|embed|mention|end|begin|start|finish|format|write|translate|replace|remove|rewrite|respond|reply|answer)\\b${GAP}\\b(?:your|the|each|every)\\s+(?:(?:final|next|whole|entire)\\s+)?(?:answer|response|reply|output|summary|message|completion)s?\\b`,
+    ),
+  },
+  {
+    id: "addresses-the-assistant",
+    category: "instruction-override",
+    weight: 0.7,
+    pattern: re(
+      "\\b(?:dear|attention|note\\s+to(?:\\s+the)?|hey|hello|instructions?\\s+for(?:\\s+the)?)\\s+(?:ai|assistant|chatbot|language\\s+model|llm|gpt|claude|copilot)\\b|\\b(?:if\\s+you\\s+are\\s+an?|as\\s+an?)\\s+(?:ai|assistant|language\\s+model|llm)\\b[^.!?\\n]{0,40}\\b(?:must|should|need\\s+to|have\\s+to|will)\\b|\\b(?:when|while)\\s+(?:summari[sz]ing|answering|responding|replying|processing)\\b[^.!?\\n]{0,40}\\b(?:you\\s+(?:must|should)|always|also|make\\s+sure)\\b",
+    ),
+  },
+  {
+    id: "runs-code-or-visits",
+    category: "instruction-override",
+    weight: 0.7,
+    pattern: re(
+      `\\b(?:run|execute|eval|import|install|download|visit|open|click|fetch|send|forward|email|post|upload)\\b${GAP}\\b(?:this|the\\s+following|following|below|attached)\\s+(?:code|script|command|snippet|link|url|file|data|block)\\b|\\b(?:don'?t|do\\s+not)\\s+forget\\s+to\\s+(?:\\w+\\s+){0,2}(?:integrate|include|add|run|execute|send|import)\\b`,
+    ),
+  },
+];

@@ -1,0 +1,271 @@
+import { events as defaultEvents, type EventHub } from "../events.js";
+import type { ContentPart, Message } from "../messages.js";
+import type { CallOptions, Middleware, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
+import { wrapModel } from "../pipe.js";
+import { createModelStream } from "../stream/model-stream.js";
+import { checkUntrusted, type DetectInjectionOptions, detectInjection } from "./detect-injection.js";
+import { detectPii } from "./detect-pii.js";
+import { GuardBlockedError, type GuardFinding } from "./guard-errors.js";
+import { type InjectionClassifier, loadInjectionClassifier } from "./injection-classifier.js";
+import { OutputFilter, type OutputFilterOptions } from "./output-filter.js";
+import type { PiiType } from "./pii-types.js";
+import { createPseudonymizer } from "./pseudonymize.js";
+import { createPiiRedactor } from "./redact-pii.js";
+import { markSensitive } from "./residency.js";
+import { spotlight } from "./spotlight.js";
+
+/** A detector of your own (e.g. a model-based classifier): a score in 0–1 for one text. */
+export type ExtraDetector = (text: string, signal?: AbortSignal) => number | Promise<number>;
+
+export interface GuardOptions {
+  /** Prompt-injection policy for user messages and tool results. Default `{ action: "block" }`; false: off. */
+  injection?:
+    | false
+    | {
+        /** block: fail with `GuardBlockedError`; sanitize: normalize and spotlight the text; flag: emit and go on. */
+        action?: "block" | "sanitize" | "flag";
+        threshold?: number;
+        /** Use the built-in classifier (loaded on first call). Default true. */
+        classifier?: boolean;
+        /** More detectors; a text is flagged when any scores at or above the threshold. */
+        detectors?: readonly ExtraDetector[];
+        /** Rules and the like, passed to `detectInjection`. */
+        detect?: Omit<DetectInjectionOptions, "classifier" | "threshold">;
+      };
+  /** PII policy for the prompt. Default off. */
+  pii?: {
+    /** redact: `[redacted:TYPE]`; pseudonymize: `<EMAIL_1>`, restored in the answer; block; flag. */
+    action: "redact" | "pseudonymize" | "block" | "flag";
+    types?: readonly PiiType[];
+    /** Mark a request that held PII as sensitive, for the data-residency policy. Default true. */
+    markSensitive?: boolean;
+  };
+  /** Output filtering (secrets, canaries, deny-list, links), applied as the answer streams. Default: API keys redacted. */
+  output?: false | OutputFilterOptions;
+  /** Where `guard.flagged` events go. Default: the global `events` hub. */
+  events?: EventHub;
+}
+
+type TextSite = { get(): string; set(text: string): void; role: Message["role"] };
+
+/** Every text the guard reads in a request, with a way to rewrite it. */
+function textSites(messages: Message[]): { messages: Message[]; sites: TextSite[] } {
+  const copy = messages.map(
+    (m) => ({ ...m, content: typeof m.content === "string" ? m.content : [...m.content] }) as Message,
+  );
+  const sites: TextSite[] = [];
+  for (const m of copy) {
+    if (typeof m.content === "string") {
+      sites.push({
+        role: m.role,
+        get: () => m.content as string,
+        set: (t) => Object.assign(m, { content: t }),
+      });
+      continue;
+    }
+    const parts = m.content as ContentPart[];
+    parts.forEach((part, i) => {
+      if (part.type === "text")
+        sites.push({ role: m.role, get: () => part.text, set: (t) => (parts[i] = { ...part, text: t }) });
+      else if (part.type === "tool-result" && typeof part.result === "string")
+        sites.push({
+          role: "tool",
+          get: () => part.result as string,
+          set: (t) => (parts[i] = { ...part, result: t }),
+        });
+    });
+  }
+  return { messages: copy, sites };
+}
+
+/**
+ * The guard as middleware: checks the prompt for injection (user text and tool results) and PII
+ * before the call, and filters the answer as it streams. Put it outermost:
+ * `pipe(model, retry(), fallback([...]), guard({ pii: { action: "pseudonymize" } }))`. Every
+ * finding emits `guard.flagged` (ids only, never the matched text).
+ */
+export function guard(options: GuardOptions = {}): Middleware {
+  const injection =
+    options.injection === false ? undefined : { action: "block" as const, ...options.injection };
+  const hub = options.events ?? defaultEvents;
+  const outputOptions = options.output === false ? undefined : (options.output ?? {});
+  let classifier: Promise<InjectionClassifier> | undefined;
+
+  return (next) => {
+    const emit = (
+      stage: "input" | "output",
+      action: "block" | "sanitize" | "redact" | "flag",
+      findings: GuardFinding[],
+      callOptions: CallOptions | undefined,
+      score?: number,
+    ) =>
+      hub.emit(
+        "guard.flagged",
+        {
+          model: next.id,
+          stage,
+          action,
+          findings: findings.map((f) => `${f.kind}:${f.id}`),
+          ...(score !== undefined ? { score } : {}),
+        },
+        callOptions?.context,
+      );
+
+    /** Checks and rewrites the request; returns it with a restore function for the answer. */
+    const prepare = async (request: ModelRequest, callOptions: CallOptions | undefined) => {
+      const { messages, sites } = textSites(request.messages);
+      let sensitive = false;
+      let restore: ((text: string) => string) | undefined;
+      let longestPlaceholder = 0;
+      if (injection) {
+        if (injection.classifier !== false) classifier ??= loadInjectionClassifier();
+        const loaded = injection.classifier !== false ? await classifier : undefined;
+        for (const site of sites) {
+          if (site.role !== "user" && site.role !== "tool") continue;
+          const detect = site.role === "tool" ? checkUntrusted : detectInjection;
+          const verdict = detect(site.get(), {
+            ...injection.detect,
+            ...(loaded ? { classifier: loaded } : {}),
+            ...(injection.threshold !== undefined ? { threshold: injection.threshold } : {}),
+          });
+          let score = verdict.score;
+          const findings: GuardFinding[] = verdict.reasons
+            .filter((r) => r.score >= 0.3)
+            .map((r) => ({ kind: "injection", id: r.id, score: r.score }));
+          for (const [i, detector] of (injection.detectors ?? []).entries()) {
+            const s = await detector(site.get(), callOptions?.signal);
+            if (s >= (injection.threshold ?? 0.5))
+              findings.push({ kind: "injection", id: `detector-${i}`, score: s });
+            score = Math.max(score, s);
+          }
+          if (!(verdict.flagged || score >= (injection.threshold ?? 0.5))) continue;
+          emit("input", injection.action, findings, callOptions, score);
+          if (injection.action === "block")
+            throw new GuardBlockedError("input", findings, { provider: next.provider });
+          if (injection.action === "sanitize") {
+            const isolated = spotlight(site.get(), {
+              label: site.role === "tool" ? "tool result" : "user-supplied text",
+            });
+            site.set(`${isolated.instruction}\n${isolated.text}`);
+          }
+        }
+      }
+      if (options.pii) {
+        const pii = options.pii;
+        const types = pii.types ? { types: pii.types } : {};
+        const pseudonymizer = pii.action === "pseudonymize" ? createPseudonymizer(types) : undefined;
+        const redact = pii.action === "redact" ? createPiiRedactor(types) : undefined;
+        for (const site of sites) {
+          const spans = detectPii(site.get(), types);
+          if (spans.length === 0) continue;
+          sensitive = true;
+          const findings = spans.map((s) => ({ kind: "pii" as const, id: s.type }));
+          const action = pii.action === "pseudonymize" ? "redact" : pii.action;
+          emit("input", action, findings, callOptions);
+          if (pii.action === "block")
+            throw new GuardBlockedError("input", findings, { provider: next.provider });
+          if (pseudonymizer) site.set(pseudonymizer.pseudonymize(site.get()));
+          else if (redact) site.set(redact(site.get()));
+        }
+        if (pseudonymizer && pseudonymizer.entries.size > 0) {
+          restore = (t) => pseudonymizer.restore(t);
+          longestPlaceholder = pseudonymizer.longestPlaceholder;
+        }
+        if (pii.markSensitive === false) sensitive = false;
+      }
+      const prepared = { ...request, messages };
+      return { request: sensitive ? markSensitive(prepared) : prepared, restore, longestPlaceholder };
+    };
+
+    const finishText = (
+      text: string,
+      restore: ((t: string) => string) | undefined,
+      callOptions: CallOptions | undefined,
+    ) => {
+      let out = text;
+      if (outputOptions) {
+        const filtered = new OutputFilter(outputOptions).filter(out);
+        if (filtered.findings.length > 0) {
+          const action = outputOptions.action ?? "redact";
+          emit("output", action, filtered.findings, callOptions);
+          if (action === "block")
+            throw new GuardBlockedError("output", filtered.findings, { provider: next.provider });
+          out = filtered.text;
+        }
+      }
+      return restore ? restore(out) : out;
+    };
+
+    return wrapModel(next, {
+      async generate(request, callOptions) {
+        const prepared = await prepare(request, callOptions);
+        const response = await next.generate(prepared.request, callOptions);
+        return rewriteResponse(response, (t) => finishText(t, prepared.restore, callOptions));
+      },
+      stream(request, callOptions) {
+        return createModelStream(
+          async function* (signal) {
+            const prepared = await prepare(request, callOptions);
+            const inner = next.stream(prepared.request, { ...callOptions, signal });
+            const filter = outputOptions ? new OutputFilter(outputOptions) : undefined;
+            const action = outputOptions?.action ?? "redact";
+            let held = "";
+            const release = (piece: { text: string; findings: GuardFinding[] }, final: boolean): string => {
+              if (piece.findings.length > 0) {
+                emit("output", action, piece.findings, callOptions);
+                if (action === "block")
+                  throw new GuardBlockedError("output", piece.findings, { provider: next.provider });
+              }
+              if (!prepared.restore) return piece.text;
+              // A placeholder split across deltas ("<EMA" + "IL_1>") is held until it is whole.
+              held += piece.text;
+              const open = held.lastIndexOf("<");
+              const cut =
+                !final &&
+                open >= 0 &&
+                !held.includes(">", open) &&
+                held.length - open <= prepared.longestPlaceholder
+                  ? open
+                  : held.length;
+              const out = prepared.restore(held.slice(0, cut));
+              held = held.slice(cut);
+              return out;
+            };
+            let flushed = false;
+            for await (const event of inner) {
+              if (event.type === "text-delta") {
+                const text = release(
+                  filter ? filter.push(event.text) : { text: event.text, findings: [] },
+                  false,
+                );
+                if (text) yield { type: "text-delta", text } satisfies StreamEvent;
+                continue;
+              }
+              if (event.type === "finish") {
+                flushed = true;
+                const text = release(filter ? filter.flush() : { text: "", findings: [] }, true);
+                if (text) yield { type: "text-delta", text } satisfies StreamEvent;
+              }
+              if (event.type === "error") throw event.error;
+              yield event;
+            }
+            // A source that ends without a finish event still gets what was held back.
+            if (!flushed) {
+              const text = release(filter ? filter.flush() : { text: "", findings: [] }, true);
+              if (text) yield { type: "text-delta", text } satisfies StreamEvent;
+            }
+          },
+          { provider: next.provider, model: next.id, ...(callOptions ? { options: callOptions } : {}) },
+        );
+      },
+    });
+  };
+}
+
+function rewriteResponse(response: ModelResponse, rewrite: (text: string) => string): ModelResponse {
+  const content = response.content.map((part) =>
+    part.type === "text" ? { ...part, text: rewrite(part.text) } : part,
+  );
+  const text = content.map((p) => (p.type === "text" ? p.text : "")).join("");
+  return { ...response, content, text };
+}
