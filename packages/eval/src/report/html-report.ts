@@ -39,7 +39,8 @@ function histogram(
   const bars = counted
     .flatMap((s, si) =>
       s.bins.map((c, i) => {
-        const h = ((H - 2 * pad) * c) / max;
+        // The top 14 px stay free for the legend.
+        const h = ((H - 2 * pad - 14) * c) / max;
         const x = pad + i * bw + si * sub;
         return `<rect class="${s.cls}" data-bin="${i}" data-count="${c}" x="${x.toFixed(1)}" y="${(H - pad - h).toFixed(1)}" width="${(sub - 1).toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(s.name)}: ${c}</title></rect>`;
       }),
@@ -48,7 +49,7 @@ function histogram(
   const legend = counted
     .map(
       (s, i) =>
-        `<text x="${W - pad - 90}" y="${14 + i * 12}" class="legend ${s.cls}-text">${escapeHtml(s.name)} (${s.values.length})</text>`,
+        `<text x="${W - pad}" y="${12 + i * 12}" text-anchor="end" class="legend ${s.cls}-text">${escapeHtml(s.name)} (${s.values.length})</text>`,
     )
     .join("");
   return `<figure class="chart" data-chart="${escapeHtml(id)}"><figcaption>${escapeHtml(title)}</figcaption><svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}"><line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" class="axis"/>${bars}${legend}<text x="${pad}" y="${H - 6}" class="tick">${f(lo, 0)}${unit}</text><text x="${W - pad}" y="${H - 6}" class="tick" text-anchor="end">${f(hi, unit ? 0 : 1)}${unit}</text></svg></figure>`;
@@ -147,6 +148,12 @@ export function renderHtmlReport(run: EvalRun, comparison?: RunComparison, basel
 <h2>Latency and cost</h2><div class="charts">${latChart}</div>
 <p class="meta" data-figure="latency">P50 ${f(m.latency.p50, 0)} ms · P95 ${f(m.latency.p95, 0)} ms · P99 ${f(m.latency.p99, 0)} ms · TTFT P50 ${f(m.latency.ttft.p50, 0)} ms</p>
 <p class="meta" data-figure="cost">${m.cost.inputTokens} input + ${m.cost.outputTokens} output tokens · $${m.cost.totalUsd.toFixed(4)}${m.cost.unpricedCases ? ` · ${m.cost.unpricedCases} cases without known prices` : ""}</p>
+${Object.entries(m.humanAgreement)
+  .map(
+    ([k, a]) =>
+      `<p class="meta" data-figure="kappa" data-metric="${escapeHtml(k)}">Agreement of ${escapeHtml(k)} with human labels: Cohen's kappa ${f(a.kappa)} over ${a.n} cases</p>`,
+  )
+  .join("")}
 ${comparison ? `<h2>Per-case changes against the baseline</h2>${diffs ? `<table data-table="diffs"><thead><tr><th>case</th><th>metric</th><th>baseline</th><th>run</th><th>Δ</th><th>baseline output</th><th>run output</th></tr></thead><tbody>${diffs}</tbody></table>` : `<p class="meta">No case changed.</p>`}` : ""}
 ${failed ? `<h2>Failed cases</h2><table data-table="errors"><tbody>${failed}</tbody></table>` : ""}
 </body></html>

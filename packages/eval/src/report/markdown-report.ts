@@ -34,6 +34,10 @@ export function renderMarkdownReport(run: EvalRun, comparison?: RunComparison): 
     `Latency (ms, ${m.latency.n} calls): P50 ${f(m.latency.p50, 0)}, P95 ${f(m.latency.p95, 0)}, P99 ${f(m.latency.p99, 0)}; time to first token P50 ${f(m.latency.ttft.p50, 0)}, P95 ${f(m.latency.ttft.p95, 0)}.`,
     `Cost: ${m.cost.inputTokens} input + ${m.cost.outputTokens} output tokens, $${m.cost.totalUsd.toFixed(4)}${m.cost.unpricedCases ? ` (${m.cost.unpricedCases} cases without known prices)` : ""}.`,
   );
+  for (const [metric, a] of Object.entries(m.humanAgreement))
+    lines.push(
+      `Agreement of ${cell(metric)} with human labels: Cohen's kappa ${f(a.kappa)} over ${a.n} cases.`,
+    );
   if (comparison?.caseDiffs.length) {
     lines.push(
       "",

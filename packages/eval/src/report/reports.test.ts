@@ -28,6 +28,22 @@ describe("reports", async () => {
     expect(md).toMatch(/## Largest drops/);
   });
 
+  it("reports a judge's agreement with human labels when cases have them", () => {
+    const labelled = {
+      ...run,
+      cases: run.cases.map((c, i) => ({
+        ...c,
+        humanLabel: i % 2 ? "good" : "bad",
+        scores: { ...c.scores, judge: { score: i % 3 ? 1 : 0, label: i % 3 ? "good" : "bad" } },
+      })),
+    };
+    const j = JSON.parse(renderJsonReport(labelled));
+    expect(j.humanAgreement.judge.n).toBe(30);
+    expect(j.humanAgreement.judge.kappa).toBeLessThan(0.5);
+    expect(renderMarkdownReport(labelled)).toMatch(/Agreement of judge with human labels: Cohen's kappa/);
+    expect(renderHtmlReport(labelled)).toMatch(/data-figure="kappa" data-metric="judge"/);
+  });
+
   it("HTML is self-contained and escapes model output", () => {
     const html = renderHtmlReport(run, comparison, baseline);
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
