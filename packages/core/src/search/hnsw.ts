@@ -67,6 +67,8 @@ export class HnswIndex {
   private nodeMeta: Array<Metadata | undefined> = [];
   private deleted = new Uint8Array(16);
   private links: number[][][] = [];
+  /** Distances parallel to `links`, so a full list is pruned without recomputing them. */
+  private linkDistances: number[][][] = [];
   private readonly nodeOf = new Map<string, number>();
   private entry = -1;
   private maxLevel = -1;
@@ -125,6 +127,7 @@ export class HnswIndex {
     this.nodeOf.set(id, node);
     const level = Math.min(Math.floor(-Math.log(1 - this.random()) * this.levelMult), 32);
     this.links.push(Array.from({ length: level + 1 }, () => []));
+    this.linkDistances.push(Array.from({ length: level + 1 }, () => []));
     if (this.entry < 0) {
       this.entry = node;
       this.maxLevel = level;
@@ -139,6 +142,7 @@ export class HnswIndex {
       const maxLinks = l === 0 ? this.m * 2 : this.m;
       const chosen = this.selectNeighbors(found, this.m);
       this.links[node]![l] = chosen.map((c) => c.node);
+      this.linkDistances[node]![l] = chosen.map((c) => c.distance);
       for (const c of chosen) this.link(c.node, node, c.distance, l, maxLinks);
       entries = found;
     }
@@ -166,15 +170,18 @@ export class HnswIndex {
   /** Adds a back link from `from` to `to`, pruning `from`'s links with the heuristic when full. */
   private link(from: number, to: number, distance: number, level: number, maxLinks: number): void {
     const list = this.links[from]![level]!;
+    const dists = this.linkDistances[from]![level]!;
     if (list.length < maxLinks) {
       list.push(to);
+      dists.push(distance);
       return;
     }
-    const fromVector = this.vector(from);
-    const candidates = list.map((n) => ({ distance: this.distance(fromVector, n), node: n }));
+    const candidates = list.map((n, i) => ({ distance: dists[i]!, node: n }));
     candidates.push({ distance, node: to });
     candidates.sort((a, b) => a.distance - b.distance);
-    this.links[from]![level] = this.selectNeighbors(candidates, maxLinks).map((c) => c.node);
+    const kept = this.selectNeighbors(candidates, maxLinks);
+    this.links[from]![level] = kept.map((c) => c.node);
+    this.linkDistances[from]![level] = kept.map((c) => c.distance);
   }
 
   /**
