@@ -3,6 +3,8 @@ import { OverloadedError, TimeoutError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { LeasedSemaphore } from "../shared-state/leased-semaphore.js";
+import type { SharedState } from "../shared-state/shared-state.js";
 import { createModelStream } from "../stream/model-stream.js";
 import { checkNumberOption } from "./option-checks.js";
 import { delayedBy, forwardedResponse, withQueuedMs } from "./queue-timings.js";
@@ -20,6 +22,20 @@ export interface ConcurrencyOptions {
   maxQueue?: number;
   /** Where `concurrency.queued` goes. Default: the global `events` hub. */
   events?: EventHub;
+  /**
+   * Keeps the slots as leases in a shared store (e.g. `redisSharedState` from `@keel/core/node`)
+   * so `max` holds across every replica. Default: this process's memory.
+   */
+  store?: SharedState;
+  /** Names the semaphore in the store: middleware with the same store and key share slots. Default "concurrency". */
+  key?: string;
+  /**
+   * With a store: how long a slot's lease lives unless its holder renews it (every third of it),
+   * i.e. the longest a dead replica's slots stay taken. Default 10 000 ms.
+   */
+  leaseMs?: number;
+  /** With a store: how often a waiting call asks the store again while every slot is taken. Default 25 ms. */
+  pollMs?: number;
 }
 
 /**
@@ -30,6 +46,9 @@ export interface ConcurrencyOptions {
  * A full queue fails with `OverloadedError`: like a provider's 529 it means "too much demand
  * right now, nothing is broken", it is retryable after a backoff, and fallback treats it as a
  * reason to try another provider, which is what shedding load should lead to.
+ *
+ * With a `store` the slots are leases shared by every replica using it; `maxQueue` and the queue
+ * order still apply per process, and a replica that dies frees its slots within `leaseMs`.
  */
 export function concurrency(options: ConcurrencyOptions): Middleware {
   const { max, queueTimeoutMs, maxQueue = Number.POSITIVE_INFINITY } = options;
@@ -37,12 +56,21 @@ export function concurrency(options: ConcurrencyOptions): Middleware {
   checkNumberOption("concurrency", "queueTimeoutMs", queueTimeoutMs);
   checkNumberOption("concurrency", "maxQueue", maxQueue, { max: Number.POSITIVE_INFINITY, integer: true });
   const hub = options.events ?? globalEvents;
-  const slots = new Semaphore(max);
+  checkNumberOption("concurrency", "leaseMs", options.leaseMs, { positive: true });
+  checkNumberOption("concurrency", "pollMs", options.pollMs, { positive: true });
+  const slots: Slots = options.store
+    ? new LeasedSemaphore(options.store, options.key ?? "concurrency", max, {
+        leaseMs: options.leaseMs ?? 10_000,
+        pollMs: options.pollMs ?? 25,
+      })
+    : new Semaphore(max);
 
   return (next: Model) => {
     /** Waits for a slot; resolves with its release and how long the call waited. */
     async function admit(call: CallOptions | undefined): Promise<{ release: Release; waitedMs: number }> {
-      const free = slots.tryAcquire();
+      const attempt = slots.tryAcquire();
+      // The in-process semaphore answers at once; keep that path free of an extra await.
+      const free = attempt instanceof Promise ? await attempt : attempt;
       if (free) return { release: free, waitedMs: 0 };
       if (slots.waiting >= maxQueue)
         throw new OverloadedError(
@@ -103,4 +131,11 @@ export function concurrency(options: ConcurrencyOptions): Middleware {
 
     return wrapModel(next, { generate, stream });
   };
+}
+
+/** What admission needs of a semaphore, in this process or leased from a shared store. */
+interface Slots {
+  readonly waiting: number;
+  tryAcquire(): Release | undefined | Promise<Release | undefined>;
+  acquire(signal: AbortSignal): Promise<Release>;
 }
