@@ -45,6 +45,7 @@ export {
   lexicalGroundednessScorer,
   referenceScorer,
   regexScorer,
+  similarityScorer,
 } from "./runner/scorers.js";
 export { seededRandom, seededShuffle } from "./runner/seeded-random.js";
 export { summarizeScores } from "./runner/summarize.js";

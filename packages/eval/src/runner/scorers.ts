@@ -1,6 +1,8 @@
+import type { EmbeddingModel } from "@keel/core";
 import type { z } from "zod";
 import { EvalInputError } from "../errors/index.js";
 import { bleuFromStats, bleuStats, smoothing } from "../metrics/bleu.js";
+import { bagOfWordsCosine, cosineSimilarity } from "../metrics/cosine.js";
 import { lexicalGroundedness } from "../metrics/groundedness.js";
 import { jsonValidity } from "../metrics/json-validity.js";
 import { meteor } from "../metrics/meteor.js";
@@ -137,6 +139,33 @@ export function lexicalGroundednessScorer(
         ...(unsupported.length ? { explanation: `unsupported: ${unsupported.join(" | ")}` } : {}),
         details: { claims: g.claims },
       };
+    },
+  };
+}
+
+/**
+ * Cosine similarity of the output to the closest expected answer: embeddings from any core
+ * `EmbeddingModel` (one `embed` call per case), or bag-of-words counts when no model is given.
+ * Negative cosines are reported as 0 so the score stays in 0–1.
+ */
+export function similarityScorer(
+  options: { model?: EmbeddingModel; threshold?: number; name?: string } = {},
+): Scorer {
+  return {
+    name: options.name ?? (options.model ? "embedding_similarity" : "bow_similarity"),
+    ...(options.threshold === undefined ? {} : { threshold: options.threshold }),
+    async score({ case: c, output }, call) {
+      const refs = references(c, "similarity");
+      let best: number;
+      if (options.model) {
+        const { embeddings } = await options.model.embed([output, ...refs], call);
+        if (embeddings.length !== refs.length + 1)
+          throw new EvalInputError(
+            `embedding model returned ${embeddings.length} vectors for ${refs.length + 1} texts`,
+          );
+        best = Math.max(...embeddings.slice(1).map((e) => cosineSimilarity(embeddings[0]!, e)));
+      } else best = Math.max(...refs.map((r) => bagOfWordsCosine(output, r)));
+      return { score: Math.max(0, best) };
     },
   };
 }
