@@ -6,7 +6,7 @@ import { build } from "esbuild";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Bundles `store-worker.ts` into one ES module (drivers left external), so each child process
+ * Bundles `store-worker.ts` into one ES module, so each child process
  * starts in tens of milliseconds instead of compiling TypeScript. It is written under the
  * package's node_modules, where the drivers resolve.
  */
@@ -22,7 +22,13 @@ export async function bundleStoreWorker(): Promise<string> {
     format: "esm",
     target: "node20",
     conditions: ["@keel/source"],
-    external: ["better-sqlite3", "pg", "ioredis"],
+    // pg and ioredis are bundled too: one file parses faster than their hundred modules; the native
+    // better-sqlite3 cannot be, and pg-native is optional.
+    external: ["better-sqlite3", "pg-native"],
+    // The bundled CommonJS drivers require Node's built-ins.
+    banner: {
+      js: 'import { createRequire as __keelRequire } from "node:module"; const require = __keelRequire(import.meta.url);',
+    },
     logLevel: "error",
   });
   return outfile;

@@ -20,6 +20,7 @@ let dir: string;
 const cleanups: Array<() => Promise<void>> = [];
 beforeAll(async () => {
   worker = await bundleStoreWorker();
+  cleanups.push(() => rm(worker, { force: true }));
   dir = await mkdtemp(join(tmpdir(), "keel-memory-concurrency-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
 });

@@ -27,6 +27,7 @@ let redis: StateStore;
 const cleanups: Array<() => Promise<void>> = [];
 beforeAll(async () => {
   worker = await bundleStoreWorker();
+  cleanups.push(() => rm(worker, { force: true }));
   dir = await mkdtemp(join(tmpdir(), "keel-memory-durability-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const { schema, drop } = await postgresSchema();
