@@ -9,7 +9,7 @@ import {
 } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
 import type { ModelRequest } from "../model.js";
-import { pipe } from "../pipe.js";
+import { pipe, wrapModel } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
 import { circuitBreaker, isHealthFailure } from "./circuit-breaker.js";
 import { fallback } from "./fallback.js";
@@ -244,8 +244,99 @@ describe("circuitBreaker", () => {
     expect(primary.requests).toHaveLength(1);
   });
 
+  it("does not let successes of calls that started before the latest failure reset the count", async () => {
+    // Ten calls go out while the provider is healthy and answer slowly; then it starts failing
+    // fast. Each old success lands between two new failures.
+    const held: Array<() => void> = [];
+    let healthy = true;
+    const inner = wrapModel(scriptedModel(["ok"]), {
+      generate: () =>
+        healthy
+          ? new Promise((resolve) => held.push(() => resolve(scriptedModel(["ok"]).generate(request))))
+          : Promise.reject(new ProviderUnavailableError("503")),
+    });
+    const breaker = circuitBreaker({ failureThreshold: 5, cooldownMs: 60_000 });
+    const model = pipe(inner, breaker);
+    const slow = Array.from({ length: 10 }, () => outcome(model.generate(request)));
+    healthy = false;
+    let failuresSent = 0;
+    while (breaker.state(model) === "closed" && failuresSent < 20) {
+      expect(await outcome(model.generate(request))).toBe("provider-unavailable");
+      failuresSent++;
+      const landed = slow[failuresSent - 1];
+      held.shift()?.();
+      if (landed) expect(await landed).toBe("ok");
+    }
+    expect(failuresSent).toBe(5);
+    for (const resolve of held.splice(0)) resolve();
+    expect(await Promise.all(slow)).toEqual(Array(10).fill("ok"));
+    expect(breaker.state(model)).toBe("open");
+  });
+
+  it("still forgets failures after a success of a call that started after them", async () => {
+    const inner = scriptedModel([busy(), busy(), "ok", busy(), busy(), "ok"]);
+    const breaker = circuitBreaker({ failureThreshold: 3, cooldownMs: 1_000 });
+    const model = pipe(inner, breaker);
+    for (let i = 0; i < 6; i++) await outcome(model.generate(request));
+    expect(breaker.state(model)).toBe("closed");
+  });
+
+  it("failure-rate mode opens when the failing share of a rolling window's calls reaches the threshold", async () => {
+    const time = clock();
+    const hub = new EventHub();
+    const seen = transitions(hub);
+    // Every other call fails: never 3 in a row, but half of them.
+    const inner = scriptedModel((_req, call) => (call % 2 === 0 ? "ok" : busy()));
+    const breaker = circuitBreaker({
+      failureRate: { threshold: 0.5, minimumCalls: 10, windowMs: 60_000 },
+      cooldownMs: 10_000,
+      now: time.now,
+      events: hub,
+    });
+    const model = pipe(inner, breaker);
+    for (let i = 0; i < 9; i++) {
+      await outcome(model.generate(request));
+      time.advance(1_000);
+    }
+    // 9 calls, 4 failed: below minimumCalls, still closed.
+    expect(breaker.state(model)).toBe("closed");
+    expect(await outcome(model.generate(request))).toBe("overloaded");
+    expect(breaker.state(model)).toBe("open");
+    expect(seen).toEqual(["closed->open"]);
+    expect(await outcome(model.generate(request))).toBe("circuit-open");
+  });
+
+  it("failure-rate mode forgets calls that left the window", async () => {
+    const time = clock();
+    const inner = scriptedModel((_req, call) => (call < 6 || call >= 10 ? busy() : "ok"));
+    const breaker = circuitBreaker({
+      failureRate: { threshold: 0.5, minimumCalls: 10, windowMs: 10_000 },
+      cooldownMs: 10_000,
+      now: time.now,
+    });
+    const model = pipe(inner, breaker);
+    for (let i = 0; i < 6; i++) await outcome(model.generate(request));
+    time.advance(11_000);
+    // The six failures left the window: four successes make 0 of 4 failing.
+    for (let i = 0; i < 4; i++) expect(await outcome(model.generate(request))).toBe("ok");
+    let failures = 0;
+    while (breaker.state(model) === "closed" && failures < 20) {
+      await outcome(model.generate(request));
+      failures++;
+    }
+    // 6 of 10 failing: had the old six still counted, the first failure would have opened it.
+    expect(failures).toBe(6);
+  });
+
   it("rejects bad options", () => {
     expect(() => circuitBreaker({ failureThreshold: 0, cooldownMs: 1 })).toThrow(InvalidRequestError);
+    expect(() => circuitBreaker({ cooldownMs: 1 })).toThrow(/failureThreshold.*failureRate/);
+    expect(() =>
+      circuitBreaker({ failureRate: { threshold: 1.5, minimumCalls: 1, windowMs: 1000 }, cooldownMs: 1 }),
+    ).toThrow(/failureRate.threshold/);
+    expect(() =>
+      circuitBreaker({ failureRate: { threshold: 0.5, minimumCalls: 0, windowMs: 1000 }, cooldownMs: 1 }),
+    ).toThrow(/failureRate.minimumCalls/);
     expect(() => circuitBreaker({ failureThreshold: 1, cooldownMs: -1 })).toThrow(/cooldownMs/);
     expect(() => circuitBreaker({ failureThreshold: 1, cooldownMs: 1, halfOpenMaxCalls: 0.5 })).toThrow(
       /halfOpenMaxCalls/,
