@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { recursiveChunker } from "../chunkers/recursive-chunker.js";
 import { contentHash } from "../content-hash.js";
 import { defaultEmbedder } from "../embed/default-embedder.js";
-import { DocumentError } from "../errors.js";
+import { DocumentError, StoreUnavailableError } from "../errors.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { RagDocument } from "../types.js";
 import { canonicalMetadata } from "./canonical-metadata.js";
@@ -93,6 +93,29 @@ describe("createIngestor", () => {
     await expect(ingestor.ingest([...docs(1), ...docs(1)], { tenant: "t" })).rejects.toThrow(
       /"doc0": appears twice/,
     );
+  });
+
+  it("a store failing mid-run surfaces a retryable StoreUnavailableError, and the rerun leaves exactly the new state", async () => {
+    const store = new MemoryStore({ dimensions: 64 });
+    const embedder = defaultEmbedder({ dimensions: 64 });
+    const journal = memoryIngestJournal();
+    await createIngestor({ store, chunker, embedder, journal }).ingest(docs(6), { tenant: "t" });
+    let calls = 0;
+    const flaky = Object.create(store) as MemoryStore;
+    flaky.deleteStale = async (tenant, documents) => {
+      if (++calls === 2) throw new StoreUnavailableError("memory", "connection reset");
+      return store.deleteStale(tenant, documents);
+    };
+    const next = docs(6, "v2");
+    const error = await createIngestor({ store: flaky, chunker, embedder, journal, batchSize: 2 })
+      .ingest(next, { tenant: "t" })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error.retryable).toBe(true);
+    expect((await journal.pending("t")).size).toBe(2);
+    const report = await createIngestor({ store, chunker, embedder, journal }).ingest(next, { tenant: "t" });
+    expect(report.updated.sort()).toEqual(["doc2", "doc3", "doc4", "doc5"]);
+    expect(await chunkIdsByDocument(store, "t")).toEqual(await expected(next));
   });
 
   it("redoes a document a crashed run left pending, even when its hash already matches", async () => {

@@ -15,6 +15,9 @@ describe("loaders", () => {
     expect(() => loadText("broken.txt", bad)).toThrow(/"broken.txt": is not valid UTF-8/);
     expect(() => loadText("empty.txt", "  \n ")).toThrow(/"empty.txt": text is empty/);
     expect(() => loadText("lone", "a\uD800b")).toThrow(/lone surrogate/);
+    expect(() => loadText("huge", "a".repeat(20_000_001))).toThrow(
+      /"huge": text has 20000001 characters, more than the limit/,
+    );
     const err = (() => {
       try {
         loadText("x", "");
