@@ -35,7 +35,9 @@ function foldWord(word: string): string | undefined {
  */
 export function foldHomoglyphs(text: string): { text: string; folded: number } {
   let folded = 0;
-  let out = "";
+  // Pieces joined once at the end: a string built by thousands of += is a deep rope that every
+  // later regex pass over the text pays for.
+  const out: string[] = [];
   let copied = 0;
   HOMOGLYPH.lastIndex = 0;
   for (let m = HOMOGLYPH.exec(text); m !== null; m = HOMOGLYPH.exec(text)) {
@@ -48,10 +50,12 @@ export function foldHomoglyphs(text: string): { text: string; folded: number } {
     const changed = foldWord(word);
     if (changed !== undefined) {
       for (const ch of word) if (MAP.has(ch)) folded++;
-      out += text.slice(copied, start) + changed;
+      out.push(text.slice(copied, start), changed);
       copied = end;
     }
     HOMOGLYPH.lastIndex = end;
   }
-  return { text: copied === 0 ? text : out + text.slice(copied), folded };
+  if (copied === 0) return { text, folded };
+  out.push(text.slice(copied));
+  return { text: out.join(""), folded };
 }

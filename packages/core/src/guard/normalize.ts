@@ -35,6 +35,27 @@ const SPACES =
   /[ \t\f\v\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]{2,}|[\t\f\v\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g;
 const LINE_BREAKS = / ?[\r\n\u2028\u2029][\s\u2028\u2029]*/g;
 
+/** Unpaired UTF-16 surrogates, counted in one pass over the code units. */
+function countLoneSurrogates(text: string): number {
+  const native = text as { isWellFormed?: () => boolean };
+  if (native.isWellFormed?.() === true) return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    const next = text.charCodeAt(i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i++;
+    else n++;
+  }
+  return n;
+}
+
+/** The text with each unpaired surrogate replaced by U+FFFD (natively where the runtime can). */
+function toWellFormed(text: string): string {
+  const native = text as { toWellFormed?: () => string };
+  return native.toWellFormed ? native.toWellFormed() : text.replace(LONE_SURROGATE, "\uFFFD");
+}
+
 // Counted by the change in length, not with a replace callback per match: on a megabyte of
 // zero-width characters a callback per character costs a hundred times more.
 function countAndStrip(text: string, pattern: RegExp, unitsPerMatch = 1): [string, number] {
@@ -48,9 +69,8 @@ function countAndStrip(text: string, pattern: RegExp, unitsPerMatch = 1): [strin
  * letters folded, runs of spaces collapsed to one space and of line breaks to one line break. Linear in the input's length.
  */
 export function normalizeText(input: string): NormalizedText {
-  const wellFormed = (input as { isWellFormed?: () => boolean }).isWellFormed?.() ?? false;
-  const loneSurrogates = wellFormed ? 0 : (input.match(LONE_SURROGATE)?.length ?? 0);
-  let text = loneSurrogates ? input.replace(LONE_SURROGATE, "\uFFFD") : input;
+  const loneSurrogates = countLoneSurrogates(input);
+  let text = loneSurrogates === 0 ? input : toWellFormed(input);
   let tagText = "";
   if (TAG_TEST.test(text)) {
     for (const m of text.matchAll(TAGS)) {
