@@ -9,6 +9,7 @@ export {
   pairedBootstrap,
   type RunComparison,
 } from "./baseline/compare-runs.js";
+export { defineEvalConfig, type EvalConfig } from "./cli/eval-config.js";
 export * from "./errors/index.js";
 export { type DatasetFilter, datasetFromEvents, type LogEvent } from "./feedback/dataset-from-events.js";
 export { type Feedback, recordFeedback } from "./feedback/feedback.js";
@@ -34,7 +35,6 @@ export { renderMarkdownReport } from "./report/markdown-report.js";
 export { buildReport, type ReportModel, renderJsonReport } from "./report/report-model.js";
 export { type EvalBatchClient, type RunBatchEvalOptions, runBatchEval } from "./runner/batch.js";
 export { parseCsvDataset, parseDataset, parseJsonlDataset } from "./runner/dataset.js";
-export { defineEvalConfig, type EvalConfig } from "./runner/eval-config.js";
 export { type ModelTaskOptions, modelTask, requestFor } from "./runner/model-task.js";
 export { memoryOutputCache, type OutputCache, stableHash } from "./runner/output-cache.js";
 export { type RunEvalOptions, type RunProgress, runEval, scoreOutput } from "./runner/run-eval.js";

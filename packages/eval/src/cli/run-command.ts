@@ -9,9 +9,9 @@ import { fileOutputCache, jsonlRunJournal, loadRun, saveRun } from "../node/run-
 import { renderHtmlReport } from "../report/html-report.js";
 import { renderMarkdownReport } from "../report/markdown-report.js";
 import { parseDataset } from "../runner/dataset.js";
-import type { EvalConfig } from "../runner/eval-config.js";
 import { runEval } from "../runner/run-eval.js";
 import { type CliIo, flag, type ParsedArgs } from "./cli-io.js";
+import type { EvalConfig } from "./eval-config.js";
 
 async function loadConfig(path: string): Promise<EvalConfig> {
   if (!existsSync(path)) throw new EvalInputError(`config file ${path} does not exist`);

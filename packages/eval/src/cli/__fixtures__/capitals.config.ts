@@ -1,7 +1,7 @@
 import { scriptedModel } from "@keel/core/testing";
-import { defineEvalConfig } from "../../runner/eval-config.js";
 import { modelTask } from "../../runner/model-task.js";
 import { referenceScorer } from "../../runner/scorers.js";
+import { defineEvalConfig } from "../eval-config.js";
 
 // Variant "good" knows every capital; "bad" misses three. KEEL_EVAL_VARIANT picks one.
 const CAPITALS: Record<string, string> = {

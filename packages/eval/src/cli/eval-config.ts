@@ -1,5 +1,5 @@
 import type { Gate } from "../baseline/compare-runs.js";
-import type { EvalCase, EvalTask, Scorer } from "./types.js";
+import type { EvalCase, EvalTask, Scorer } from "../runner/types.js";
 
 /** What `keel-eval run <config>` runs: the default export of a JavaScript module. */
 export interface EvalConfig {
