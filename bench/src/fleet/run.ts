@@ -2,6 +2,7 @@
 // Simulated vLLM replicas (Llama-3.1-8B on H100 time model, a KV cache of --blocks blocks) behind
 // the fleet client, Poisson arrivals, in lockstep on one simulated clock (see lockstep.ts). One
 // JSON line per (workload, load, policy), then the crash run's accounting. Times are simulated ms.
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EventHub, type ModelRequest } from "@keel/core";
 import {
@@ -13,6 +14,7 @@ import {
   prefixAffinity,
   type RoutingPolicy,
   roundRobin,
+  routeOf,
 } from "@keel/gpu-client";
 import { lockstep } from "./lockstep.js";
 import { makeRequests, rng, SHAPE, tenantsFor } from "./workloads.js";
@@ -20,7 +22,8 @@ import { makeRequests, rng, SHAPE, tenantsFor } from "./workloads.js";
 const { values } = parseArgs({
   options: {
     replicas: { type: "string", default: "4" },
-    requests: { type: "string", default: "600" },
+    requests: { type: "string", default: "1200" },
+    warmup: { type: "string", default: "0.25" },
     blocks: { type: "string", default: "4000" },
     policies: {
       type: "string",
@@ -34,6 +37,7 @@ const { values } = parseArgs({
 const REPLICAS = Number(values.replicas);
 const REQUESTS = Number(values.requests);
 const BLOCKS = Number(values.blocks);
+const WARMUP = Number(values.warmup);
 const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 const SCRAPE_EVERY_MS = 1000;
 const shape = { ...SHAPE, tenants: tenantsFor(REPLICAS, BLOCKS) };
@@ -51,6 +55,9 @@ const POLICIES: Record<string, () => RoutingPolicy> = {
 
 interface Outcome {
   arrivedAt: number;
+  endpoint?: string;
+  promptTokens?: number;
+  cachedTokens?: number;
   ttft?: number;
   e2e?: number;
   tpot?: number;
@@ -82,7 +89,14 @@ async function runOne(policy: RoutingPolicy, requests: ModelRequest[], rate: num
     }
     return done >= finished && routed - rerouted - failed <= received;
   };
-  sim = await lockstep(REPLICAS, BLOCKS, quiet, SCRAPE_EVERY_MS, () => fleet.scrape());
+  sim = await lockstep(
+    REPLICAS,
+    BLOCKS,
+    quiet,
+    SCRAPE_EVERY_MS,
+    () => fleet.scrape(),
+    () => fleet.queued > 0,
+  );
   const fleet = createFleet({
     model: MODEL,
     endpoints: sim.replicas.map((r, i) => ({ url: r.url, id: `replica-${i}` })),
@@ -112,6 +126,9 @@ async function runOne(policy: RoutingPolicy, requests: ModelRequest[], rate: num
           ?.usage?.keel_sim;
         if (!t) throw new Error("the simulator sent no timings");
         outcome.outputTokens = response.usage.outputTokens;
+        outcome.promptTokens = response.usage.inputTokens;
+        outcome.cachedTokens = response.usage.cachedInputTokens ?? 0;
+        outcome.endpoint = routeOf(response)?.endpoint;
         outcome.ttft = t.first_token_ms - outcome.arrivedAt;
         outcome.e2e = t.finished_ms - outcome.arrivedAt;
         outcome.tpot = (t.finished_ms - t.first_token_ms) / Math.max(1, outcome.outputTokens - 1);
@@ -153,20 +170,33 @@ function pct(values: number[], p: number): number {
 }
 const round = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * Latency percentiles are taken in the steady state: the first `WARMUP` share of the requests
+ * (in arrival order) fill the caches and are not measured, for every policy alike; `*_all` fields
+ * keep every request. Failures and losses count every request.
+ */
 function summarize(outcomes: Outcome[]) {
-  const ok = outcomes.filter((o) => o.finishedAt !== undefined);
+  const all = outcomes.filter((o) => o.finishedAt !== undefined);
+  const ok = outcomes.slice(Math.floor(outcomes.length * WARMUP)).filter((o) => o.finishedAt !== undefined);
   const start = Math.min(...outcomes.map((o) => o.arrivedAt));
-  const end = Math.max(...ok.map((o) => o.finishedAt!));
-  const tokens = ok.reduce((n, o) => n + o.outputTokens, 0);
+  const end = Math.max(...all.map((o) => o.finishedAt!));
+  const tokens = all.reduce((n, o) => n + o.outputTokens, 0);
   const failed = outcomes.filter((o) => o.error).length;
-  return { ok, tokens, seconds: (end - start) / 1000, failed, lost: outcomes.length - ok.length - failed };
+  return {
+    ok,
+    all,
+    tokens,
+    seconds: (end - start) / 1000,
+    failed,
+    lost: outcomes.length - all.length - failed,
+  };
 }
 
 /** Fleet capacity for a workload: completed requests per simulated second with all of them sent at once, least-outstanding routing. */
 async function capacity(requests: ModelRequest[]): Promise<number> {
   const { outcomes } = await runOne(leastOutstanding(), requests, Infinity);
   const s = summarize(outcomes);
-  return s.ok.length / s.seconds;
+  return s.all.length / s.seconds;
 }
 
 for (const workload of values.workloads.split(",") as ("shared-prefix" | "random")[]) {
@@ -187,39 +217,31 @@ for (const workload of values.workloads.split(",") as ("shared-prefix" | "random
     for (const name of values.policies.split(",")) {
       const { outcomes, hitRate } = await runOne(POLICIES[name]!(), requests, cap * load);
       const s = summarize(outcomes);
+      if (process.env.FLEET_BENCH_DUMP)
+        writeFileSync(
+          `${process.env.FLEET_BENCH_DUMP}/${workload}-${load}-${name}.json`,
+          JSON.stringify(outcomes),
+        );
+      const steady = (f: (o: Outcome) => number, p: number) => round(pct(s.ok.map(f), p));
       console.log(
         JSON.stringify({
           workload,
           load,
           policy: name,
-          ttft_p50_ms: round(
-            pct(
-              s.ok.map((o) => o.ttft!),
-              0.5,
-            ),
-          ),
-          ttft_p99_ms: round(
-            pct(
-              s.ok.map((o) => o.ttft!),
-              0.99,
-            ),
-          ),
-          tpot_p50_ms: round(
-            pct(
-              s.ok.map((o) => o.tpot!),
-              0.5,
-            ),
-          ),
-          e2e_p99_ms: round(
-            pct(
-              s.ok.map((o) => o.e2e!),
-              0.99,
-            ),
-          ),
+          ttft_p50_ms: steady((o) => o.ttft!, 0.5),
+          ttft_p99_ms: steady((o) => o.ttft!, 0.99),
+          tpot_p50_ms: steady((o) => o.tpot!, 0.5),
+          e2e_p99_ms: steady((o) => o.e2e!, 0.99),
           throughput_tok_s: round(s.tokens / s.seconds),
           prefix_hit_rate: Math.round(hitRate * 1000) / 1000,
           failed: s.failed,
           lost: s.lost,
+          ttft_p99_all_ms: round(
+            pct(
+              s.all.map((o) => o.ttft!),
+              0.99,
+            ),
+          ),
         }),
       );
     }
@@ -247,7 +269,7 @@ if (!values["no-crash"]) {
       load: 0.8,
       policy: "prefix-affinity",
       sent: requests.length,
-      completed: s.ok.length,
+      completed: s.all.length,
       failed: s.failed,
       failed_by_error: errors,
       rerouted_before_first_token: rerouted,

@@ -26,7 +26,7 @@ async function setup(count: number, options: Partial<FleetOptions> = {}, replica
     model: MODEL,
     endpoints: replicas.map((r, i) => ({ url: r.url, id: `r${i}` })),
     events: hub,
-    healthTimeoutMs: 500,
+    healthTimeoutMs: 5000,
     ...options,
   });
   fleets.push(fleet);
@@ -107,25 +107,34 @@ describe("fleet against simulated vLLM replicas", () => {
   });
 
   it("ejects a replica that fails its health check and readmits it, with backoff, once it recovers", async () => {
-    const { fleet, seen } = await setup(2, { policy: roundRobin(), ejectMs: 30 });
+    // The fleet's clock is ours, so the ejection windows do not depend on this machine's speed.
+    let now = 1_000_000;
+    const { fleet, seen } = await setup(2, { policy: roundRobin(), ejectMs: 1000, now: () => now });
     replicas[0]!.fault({ kind: "unavailable" });
     await fleet.checkHealth();
     expect(fleet.endpoints().map((e) => e.health)).toEqual(["ejected", "healthy"]);
     await Promise.all(Array.from({ length: 4 }, (_, i) => fleet.model().generate(ask(`q${i}`))));
     expect(replicas.map((r) => r.stats.requests)).toEqual([0, 4]);
-    // Still down when the ejection runs out: ejected again, for twice as long.
-    await new Promise((r) => setTimeout(r, 40));
+    // Still down when the first ejection (1 s) runs out: ejected again, for 2 s.
+    now += 1001;
     await fleet.checkHealth();
     expect(fleet.endpoints()[0]!.health).toBe("ejected");
     replicas[0]!.fault({ kind: "none" });
+    now += 1000;
+    // Recovered, but its second ejection has not run out: not probed yet.
     await fleet.checkHealth();
     expect(fleet.endpoints()[0]!.health).toBe("ejected");
-    await new Promise((r) => setTimeout(r, 70));
+    now += 1001;
     await fleet.checkHealth();
     expect(fleet.endpoints()[0]!.health).toBe("healthy");
-    const ejections = seen.filter((e) => e.type === "gpu.endpoint.ejected");
-    expect(ejections).toHaveLength(1);
-    expect(seen.some((e) => e.type === "gpu.endpoint.readmitted" && e.endpoint === "r0")).toBe(true);
+    expect(seen.filter((e) => e.type === "gpu.endpoint.ejected")).toHaveLength(1);
+    expect(seen.find((e) => e.type === "gpu.endpoint.readmitted")).toMatchObject({
+      endpoint: "r0",
+      afterMs: 3002,
+    });
+    await fleet.model().generate(ask("back"));
+    await fleet.model().generate(ask("again"));
+    expect(replicas[0]!.stats.requests).toBe(1);
   });
 
   it("fails over before the first token when a replica is down, and ejects it passively", async () => {
@@ -162,6 +171,21 @@ describe("fleet against simulated vLLM replicas", () => {
     expect([c, d].flatMap((r) => r.failovers ?? []).map((f) => f.errorCode)).toContain("timeout");
   });
 
+  it("opens an endpoint's circuit breaker after repeated 5xx answers and routes around it", async () => {
+    const { fleet, seen } = await setup(2, {
+      policy: roundRobin(),
+      breaker: { failureThreshold: 2, cooldownMs: 60_000 },
+      ejectAfterFailures: 100,
+    });
+    replicas[0]!.fault({ kind: "unavailable" });
+    for (let i = 0; i < 6; i++)
+      expect(routeOf(await fleet.model().generate(ask(`q${i}`)))!.endpoint).toBe("r1");
+    expect(fleet.endpoints()[0]).toMatchObject({ breaker: "open", health: "healthy" });
+    expect(seen.some((e) => e.type === "breaker.changed" && e.to === "open")).toBe(true);
+    // Once open, r0 is not tried at all: exactly two failed attempts reached it.
+    expect(seen.filter((e) => e.type === "gpu.rerouted")).toHaveLength(2);
+  });
+
   it("ends a stream cut after its first token in a typed error, without retrying it", async () => {
     const { fleet } = await setup(1);
     const stream = fleet.model().stream(ask("long answer", 400));
@@ -184,19 +208,19 @@ describe("fleet against simulated vLLM replicas", () => {
     const seen: KeelEvent[] = [];
     const hub = new EventHub();
     hub.on((e) => seen.push(e));
-    // Room for one ~800-token request at a time.
+    // Room for one request at a time (each reserves about 200 tokens).
     const f = createFleet({
       model: MODEL,
-      endpoints: [{ url: replicas[0]!.url, kvCapacityTokens: 1500 }],
+      endpoints: [{ url: replicas[0]!.url, kvCapacityTokens: 300 }],
       events: hub,
-      queue: { maxLength: 2, timeoutMs: 2000 },
+      queue: { maxLength: 2, timeoutMs: 120_000 },
     });
     fleets.push(f);
     const order: string[] = [];
     const run = (name: string, priority: number) =>
       f
         .model()
-        .generate({ ...ask(name, 800), providerOptions: { "gpu-client": { priority } } })
+        .generate({ ...ask(name, 200), providerOptions: { "gpu-client": { priority } } })
         .then(() => order.push(name));
     const first = run("first", 0);
     const low = run("low", 0);
