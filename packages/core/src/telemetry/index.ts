@@ -23,6 +23,7 @@ export {
   type SeriesSnapshot,
 } from "./metrics-collector.js";
 export { type LoggedEvent, parseEventLines } from "./parse-event-lines.js";
+export { QuantileSketch, type SketchData } from "./quantile-sketch.js";
 export { escapeHtml, renderTraceHtml, type TraceHtmlOptions } from "./trace-html.js";
 export {
   buildTrace,
@@ -34,4 +35,9 @@ export {
   type TraceTotals,
 } from "./trace-model.js";
 export { WindowedCounter } from "./windowed-counter.js";
-export { type HistogramSummary, WindowedHistogram, type WindowOptions } from "./windowed-histogram.js";
+export {
+  type HistogramSummary,
+  summarizeSketch,
+  WindowedHistogram,
+  type WindowOptions,
+} from "./windowed-histogram.js";

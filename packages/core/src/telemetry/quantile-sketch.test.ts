@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { InvalidRequestError } from "../errors.js";
 import { QuantileSketch } from "./quantile-sketch.js";
 
 const ACCURACY = 0.01;
@@ -84,5 +85,37 @@ describe("QuantileSketch", () => {
     expect(() => sketch.quantile(-0.1)).toThrow(/quantile must be in/);
     expect(() => new QuantileSketch(1)).toThrow(/relativeAccuracy must be in/);
     expect(() => sketch.merge(new QuantileSketch(0.02))).toThrow(/cannot merge/);
+  });
+
+  it("goes through JSON text and back unchanged, so sketches from other processes merge", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(value, { maxLength: 100 }), { minLength: 1, maxLength: 5 }), (parts) => {
+        const merged = new QuantileSketch(ACCURACY);
+        for (const part of parts) {
+          const sketch = new QuantileSketch(ACCURACY);
+          for (const v of part) sketch.accept(v);
+          merged.merge(QuantileSketch.fromJSON(JSON.parse(JSON.stringify(sketch))));
+        }
+        const all = parts.flat();
+        const whole = new QuantileSketch(ACCURACY);
+        for (const v of all) whole.accept(v);
+        expect(merged.count).toBe(all.length);
+        for (const q of [0, 0.5, 0.9, 0.99, 1]) expect(merged.quantile(q)).toBe(whole.quantile(q));
+        expect(QuantileSketch.fromJSON(merged.toJSON()).toJSON()).toEqual(merged.toJSON());
+      }),
+    );
+  });
+
+  it("refuses data that is not a sketch with InvalidRequestError", () => {
+    const sketch = new QuantileSketch(ACCURACY);
+    sketch.accept(5);
+    const good = sketch.toJSON();
+    expect(() => QuantileSketch.fromJSON({ ...good, count: 2 })).toThrow(/count 2/);
+    expect(() => QuantileSketch.fromJSON({ ...good, positive: [[1.5, 1]] })).toThrow(InvalidRequestError);
+    expect(() => QuantileSketch.fromJSON({ ...good, relativeAccuracy: 2 })).toThrow(/relativeAccuracy/);
+    expect(() => QuantileSketch.fromJSON(null as never)).toThrow(/not an object/);
+    const empty = QuantileSketch.fromJSON(new QuantileSketch(ACCURACY).toJSON());
+    expect(empty.count).toBe(0);
+    expect(empty.quantile(0.5)).toBeUndefined();
   });
 });

@@ -64,6 +64,61 @@ export class QuantileSketch {
     this.max = Math.max(this.max, other.max);
   }
 
+  /**
+   * The sketch as plain JSON data, so a sketch made in one process can be sent to another and
+   * merged there (`QuantileSketch.fromJSON`): P99 over a fleet from every replica's sketch.
+   */
+  toJSON(): SketchData {
+    return {
+      relativeAccuracy: this.relativeAccuracy,
+      count: this.count,
+      sum: this.sum,
+      min: this.count > 0 ? this.min : null,
+      max: this.count > 0 ? this.max : null,
+      zeros: this.#zeros,
+      positive: [...this.#positive],
+      negative: [...this.#negative],
+    };
+  }
+
+  /** Rebuilds a sketch from `toJSON()` data; throws `InvalidRequestError` on data that is not one. */
+  static fromJSON(data: SketchData): QuantileSketch {
+    const bad = (what: string) => new InvalidRequestError(`sketch: cannot read sketch data: ${what}`);
+    if (typeof data !== "object" || data === null) throw bad("not an object");
+    const sketch = new QuantileSketch(data.relativeAccuracy);
+    const pairs = (list: unknown, name: string) => {
+      if (!Array.isArray(list)) throw bad(`${name} is not a list`);
+      let total = 0;
+      for (const pair of list) {
+        const [key, n] = Array.isArray(pair) ? pair : [];
+        if (!Number.isInteger(key) || !Number.isInteger(n) || n < 1)
+          throw bad(`${name} holds ${JSON.stringify(pair)}`);
+        total += n;
+      }
+      return { map: new Map(list as Array<[number, number]>), total };
+    };
+    const positive = pairs(data.positive, "positive");
+    const negative = pairs(data.negative, "negative");
+    if (!Number.isInteger(data.zeros) || data.zeros < 0) throw bad(`zeros is ${data.zeros}`);
+    if (positive.total + negative.total + data.zeros !== data.count)
+      throw bad(`count ${data.count} is not the sum of its buckets`);
+    if (
+      data.count > 0 &&
+      !(Number.isFinite(data.min) && Number.isFinite(data.max) && Number.isFinite(data.sum))
+    )
+      throw bad("min, max or sum missing");
+    for (const [key, n] of positive.map) sketch.#positive.set(key, n);
+    for (const [key, n] of negative.map) sketch.#negative.set(key, n);
+    sketch.#zeros = data.zeros;
+    sketch.count = data.count;
+    if (data.count > 0) {
+      sketch.sum = data.sum;
+      sketch.min = data.min as number;
+      sketch.max = data.max as number;
+    }
+    return sketch;
+  }
+
   /** The value at quantile `q` in [0, 1] (the one at rank ⌊q·(count−1)⌋), or undefined when empty. */
   quantile(q: number): number | undefined {
     if (!(q >= 0 && q <= 1)) throw new InvalidRequestError(`sketch: quantile must be in [0, 1], got ${q}`);
@@ -101,6 +156,19 @@ export class QuantileSketch {
   #clamp(value: number): number {
     return Math.min(this.max, Math.max(this.min, value));
   }
+}
+
+/** A `QuantileSketch` as JSON data: bucket key → count pairs plus the exact count, sum, min and max. */
+export interface SketchData {
+  relativeAccuracy: number;
+  count: number;
+  sum: number;
+  /** null when the sketch is empty. */
+  min: number | null;
+  max: number | null;
+  zeros: number;
+  positive: Array<[key: number, count: number]>;
+  negative: Array<[key: number, count: number]>;
 }
 
 function add(buckets: Map<number, number>, key: number, n: number): void {

@@ -64,25 +64,38 @@ export class WindowedHistogram {
     this.#ring.current().accept(value);
   }
 
-  /** The values of the span of `spanMs` (default: the window) ending `offsetMs` ago. */
-  summary(spanMs = this.windowMs, offsetMs = 0): HistogramSummary {
+  /**
+   * The merged sketch of the span of `spanMs` (default: the window) ending `offsetMs` ago. Send
+   * its `toJSON()` to wherever the fleet's figures are computed, merge there, and read them with
+   * `summarizeSketch`.
+   */
+  sketch(spanMs = this.windowMs, offsetMs = 0): QuantileSketch {
     const merged = new QuantileSketch(SKETCH_ACCURACY);
     for (const sketch of this.#ring.collect(spanMs, offsetMs)) if (sketch.count > 0) merged.merge(sketch);
-    const empty = merged.count === 0;
-    const quantile = (q: number) => {
-      if (!(q >= 0 && q <= 1))
-        throw new InvalidRequestError(`histogram: quantile must be in [0, 1], got ${q}`);
-      return merged.quantile(q);
-    };
-    return {
-      count: merged.count,
-      sum: merged.sum,
-      min: empty ? undefined : merged.min,
-      max: empty ? undefined : merged.max,
-      p50: quantile(0.5),
-      p95: quantile(0.95),
-      p99: quantile(0.99),
-      quantile,
-    };
+    return merged;
   }
+
+  /** The values of the span of `spanMs` (default: the window) ending `offsetMs` ago. */
+  summary(spanMs = this.windowMs, offsetMs = 0): HistogramSummary {
+    return summarizeSketch(this.sketch(spanMs, offsetMs));
+  }
+}
+
+/** Count, sum and quantiles of a sketch, e.g. one merged from many replicas' histograms. */
+export function summarizeSketch(merged: QuantileSketch): HistogramSummary {
+  const empty = merged.count === 0;
+  const quantile = (q: number) => {
+    if (!(q >= 0 && q <= 1)) throw new InvalidRequestError(`histogram: quantile must be in [0, 1], got ${q}`);
+    return merged.quantile(q);
+  };
+  return {
+    count: merged.count,
+    sum: merged.sum,
+    min: empty ? undefined : merged.min,
+    max: empty ? undefined : merged.max,
+    p50: quantile(0.5),
+    p95: quantile(0.95),
+    p99: quantile(0.99),
+    quantile,
+  };
 }
