@@ -1,5 +1,6 @@
 import { type Attributes, type Histogram, type Meter, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { KeelEvent, ModelCallParams } from "../events.js";
+import { redactSecrets } from "../telemetry/redact.js";
 import { genAiFinishReason, genAiInput, genAiOutput } from "./gen-ai-messages.js";
 import * as sc from "./semconv.js";
 import { keelContextAttributes, type SpanRegistry } from "./span-registry.js";
@@ -150,7 +151,7 @@ export class ModelCallSpans {
     if (!call) return;
     const errorType = e.error.code ?? "_OTHER";
     call.span.setAttribute(sc.ATTR_ERROR_TYPE, errorType);
-    call.span.setStatus({ code: SpanStatusCode.ERROR, message: e.error.message });
+    call.span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(e.error.message) });
     call.span.end(e.time);
     this.instruments?.duration.record(e.durationMs / 1000, {
       ...call.open.metric,

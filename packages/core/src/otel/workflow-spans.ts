@@ -1,5 +1,6 @@
 import { type Attributes, SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { KeelEvent } from "../events.js";
+import { redactSecrets } from "../telemetry/redact.js";
 import * as sc from "./semconv.js";
 import { keelContextAttributes, SpanRegistry } from "./span-registry.js";
 
@@ -60,7 +61,7 @@ export class WorkflowSpans {
     );
     if (!e.willRetry) {
       span.setAttribute(sc.ATTR_ERROR_TYPE, errorType);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.error.message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(e.error.message) });
     }
   }
 
@@ -136,7 +137,7 @@ export class WorkflowSpans {
     const span = this.spans.start(name, SpanKind.CLIENT, attrs, e.time - e.durationMs, e.context);
     if (e.error) {
       span.setAttribute(sc.ATTR_ERROR_TYPE, e.error.code ?? "_OTHER");
-      span.setStatus({ code: SpanStatusCode.ERROR, message: e.error.message });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: redactSecrets(e.error.message) });
     }
     span.end(e.time);
   }

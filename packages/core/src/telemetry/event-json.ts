@@ -1,4 +1,5 @@
 import type { KeelEvent } from "../events.js";
+import { redactSecrets } from "./redact.js";
 
 /** An error as written to logs: what an operator needs, without the provider body or stack. */
 export interface SerializedError {
@@ -11,7 +12,7 @@ export interface SerializedError {
   retryAfterMs?: number;
 }
 
-/** The log form of an error: name, message and the Keel fields that are set. */
+/** The log form of an error: name, message (API keys and secrets redacted) and the Keel fields that are set. */
 export function serializeError(error: Error): SerializedError {
   const e = error as Error &
     Partial<Record<"code" | "provider", string>> &
@@ -20,7 +21,8 @@ export function serializeError(error: Error): SerializedError {
     };
   return {
     name: e.name,
-    message: e.message,
+    // Providers echo keys in auth errors ("Incorrect API key provided: sk-…").
+    message: redactSecrets(e.message),
     ...(typeof e.code === "string" ? { code: e.code } : {}),
     ...(typeof e.status === "number" ? { status: e.status } : {}),
     ...(typeof e.provider === "string" ? { provider: e.provider } : {}),

@@ -1,10 +1,13 @@
 import type { KeelEvent, KeelEventType } from "../events.js";
+import { redactSecrets } from "./redact.js";
 
 type Of<T extends KeelEventType> = Extract<KeelEvent, { type: T }>;
 type Summaries = { [T in KeelEventType]?: (event: Of<T>) => string };
 
 const ms = (n: number) => (n >= 10_000 ? `${(n / 1000).toFixed(1)}s` : `${Math.round(n)}ms`);
-const errorText = (e: { code?: string; message: string }) => `${e.code ?? "error"}: ${e.message}`;
+// Providers echo keys in auth errors ("Incorrect API key provided: sk-…").
+const errorText = (e: { code?: string; message: string }) =>
+  `${e.code ?? "error"}: ${redactSecrets(e.message)}`;
 
 /** One-line summaries of the events whose payload an operator reads most. */
 const SUMMARIES: Summaries = {

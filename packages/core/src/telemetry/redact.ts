@@ -58,3 +58,6 @@ export function piiRedactor(options: PiiRedactorOptions = {}): Redact {
 
 /** The default redactor: every built-in kind. */
 export const redactPii: Redact = piiRedactor();
+
+/** Redacts API keys and secrets only: for error messages, which providers fill with echoed keys. */
+export const redactSecrets: Redact = piiRedactor({ kinds: ["api-key"] });
