@@ -71,15 +71,15 @@ describe("replicas for a latency target, and cost against an API price", () => {
       shape: MODEL_SHAPES["llama-3.1-8b"]!,
       gpu: GPUS["h100-80gb"]!,
       ttftP99Ms: 500,
-      requests: 600,
+      requests: 300,
     };
     const low = replicasFor({
       ...base,
-      workload: { requestsPerSecond: 2, promptTokens: 1000, outputTokens: 200 },
+      workload: { requestsPerSecond: 2, promptTokens: 1000, outputTokens: 100 },
     });
     const high = replicasFor({
       ...base,
-      workload: { requestsPerSecond: 60, promptTokens: 1000, outputTokens: 200 },
+      workload: { requestsPerSecond: 60, promptTokens: 1000, outputTokens: 100 },
     });
     expect(low.replicas).toBe(1);
     expect(high.replicas).toBeGreaterThan(low.replicas);
