@@ -1,0 +1,1 @@
+export { loadPdf, pageOf } from "./pdf-loader.js";
