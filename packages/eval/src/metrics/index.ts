@@ -23,9 +23,11 @@ export {
   type RougeScore,
   type RougeType,
   rouge,
+  rougeFromTokens,
   rougeLcs,
   rougeN,
   rougeTokenize,
+  rougeTokensBoth,
 } from "./rouge.js";
 export {
   type SacreBleuOptions,

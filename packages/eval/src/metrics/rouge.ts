@@ -84,6 +84,32 @@ function scoreType(type: RougeType, target: readonly string[], prediction: reado
   return rougeN(target, prediction, n);
 }
 
+/** rouge-score's plain and stemmed tokens of one text, from one pass of the tokenizer. */
+export function rougeTokensBoth(text: string): { plain: string[]; stemmed: string[] } {
+  const plain = rougeTokenize(text, false);
+  // Stems of [a-z0-9] tokens stay [a-z0-9] and non-empty, so no token is dropped after stemming.
+  return { plain, stemmed: plain.map((t) => (t.length > 3 ? stemmer(t) : t)) };
+}
+
+/** `rouge` on already tokenized text (see `rougeTokenize`): per type, the reference with the best F. */
+export function rougeFromTokens(
+  prediction: readonly string[],
+  targets: readonly (readonly string[])[],
+  types: readonly RougeType[] = ["rouge1", "rouge2", "rougeL"],
+): Record<string, RougeScore> {
+  const out: Record<string, RougeScore> = {};
+  for (const type of types) {
+    let best: RougeScore | undefined;
+    for (const target of targets) {
+      const s = scoreType(type, target, prediction);
+      if (best === undefined || s.f > best.f) best = s;
+    }
+    if (best === undefined) throw new EvalInputError("ROUGE needs at least one reference");
+    out[type] = best;
+  }
+  return out;
+}
+
 /**
  * ROUGE as Google's `rouge-score` computes it (`RougeScorer.score_multi`): each reference scored
  * separately, and per type the reference with the highest F (the first on ties) reported.
@@ -96,17 +122,9 @@ export function rouge(
   const refs = typeof references === "string" ? [references] : references;
   const types = options.types ?? ["rouge1", "rouge2", "rougeL"];
   const stem = options.stem ?? false;
-  const pred = rougeTokenize(prediction, stem);
-  const targets = refs.map((r) => rougeTokenize(r, stem));
-  const out: Record<string, RougeScore> = {};
-  for (const type of types) {
-    let best: RougeScore | undefined;
-    for (const target of targets) {
-      const s = scoreType(type, target, pred);
-      if (best === undefined || s.f > best.f) best = s;
-    }
-    if (best === undefined) throw new EvalInputError("ROUGE needs at least one reference");
-    out[type] = best;
-  }
-  return out;
+  return rougeFromTokens(
+    rougeTokenize(prediction, stem),
+    refs.map((r) => rougeTokenize(r, stem)),
+    types,
+  );
 }

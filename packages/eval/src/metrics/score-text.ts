@@ -2,7 +2,7 @@ import { EvalInputError } from "../errors/index.js";
 import { pySplit } from "../text/python-text.js";
 import { bleuFromStats, bleuStats, smoothing } from "./bleu.js";
 import { meteor } from "./meteor.js";
-import { type RougeScore, rouge } from "./rouge.js";
+import { type RougeScore, rougeFromTokens, rougeTokensBoth } from "./rouge.js";
 import { sacreCorpusBleu, sacreSentenceBleu } from "./sacrebleu.js";
 import { squadExactMatch, squadF1 } from "./squad.js";
 import { exactMatch } from "./text-checks.js";
@@ -62,8 +62,16 @@ export function scoreText(c: TextCase, options: { wordnet: WordNet | null }): Te
   const hyp = pySplit(c.hypothesis);
   const refs = c.references.map(pySplit);
   const stats = bleuStats([refs], [hyp]);
-  const plain = rouge(c.hypothesis, c.references);
-  const stemmed = rouge(c.hypothesis, c.references, { stem: true });
+  const hypTokens = rougeTokensBoth(c.hypothesis);
+  const refTokens = c.references.map(rougeTokensBoth);
+  const plain = rougeFromTokens(
+    hypTokens.plain,
+    refTokens.map((t) => t.plain),
+  );
+  const stemmed = rougeFromTokens(
+    hypTokens.stemmed,
+    refTokens.map((t) => t.stemmed),
+  );
   return {
     bleu: bleuFromStats(stats),
     bleu_smooth1: bleuFromStats(stats, { smoothing: smoothing.method1 }),
