@@ -353,6 +353,7 @@ export class LongTermMemory {
   /** Removes everything stored for the user (memories, history, and any other state of that scope) and its index. */
   async forget(scope: Scope): Promise<void> {
     const s = resolveScope(scope);
+    // Dropped before and after: an index a search builds while the store forgets is not kept.
     this.#indexes.delete(scopeId(s));
     await this.#store.forget(s);
     this.#indexes.delete(scopeId(s));
