@@ -1,10 +1,11 @@
 import type { Message } from "../messages.js";
+import { estimateTokens, messageText } from "../tokens/estimate-tokens.js";
 
 /** Counts tokens in a text; plug in a real tokenizer for exact budgets. */
 export type TokenCounter = (text: string) => number;
 
-/** A rough count (4 characters a token), used when no counter is given. */
-export const estimateTokens: TokenCounter = (text) => Math.ceil(text.length / 4);
+// The core's rough count (a quarter of the characters) is the default counter.
+export { estimateTokens };
 
 /** What a truncation kept and what it cut. */
 export interface TruncateResult<T> {
@@ -109,16 +110,4 @@ export function truncateMessages(
     removed: messages.length - value.length,
     unit: "messages",
   };
-}
-
-function messageText(message: Message): string {
-  if (typeof message.content === "string") return message.content;
-  return message.content
-    .map((part) => {
-      if (part.type === "text" || part.type === "reasoning") return part.text;
-      if (part.type === "tool-call") return `${part.name}${JSON.stringify(part.arguments)}`;
-      if (part.type === "tool-result") return JSON.stringify(part.result);
-      return "";
-    })
-    .join("");
 }

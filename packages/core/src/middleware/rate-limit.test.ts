@@ -3,8 +3,8 @@ import { AbortedError, InvalidRequestError, type KeelError, RateLimitedError } f
 import type { ModelRequest, ModelStream } from "../model.js";
 import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
+import { estimateRequestTokens } from "../tokens/estimate-tokens.js";
 import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
-import { estimateRequestTokens } from "./estimate-tokens.js";
 import { rateLimit } from "./rate-limit.js";
 
 const ask = (content: string, maxOutputTokens?: number): ModelRequest => ({

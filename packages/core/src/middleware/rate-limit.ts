@@ -12,7 +12,7 @@ import type {
 } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { createModelStream } from "../stream/model-stream.js";
-import { estimateRequestTokens } from "./estimate-tokens.js";
+import { estimateRequestTokens } from "../tokens/estimate-tokens.js";
 import { checkNumberOption } from "./option-checks.js";
 import { delayedBy, forwardedResponse, withQueuedMs } from "./queue-timings.js";
 import { type RateCost, RateLimiter } from "./rate-limiter.js";

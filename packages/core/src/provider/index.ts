@@ -1,7 +1,6 @@
 // "@keel/core/provider": what a provider adapter or a middleware author needs and an application
 // does not. Applications import "@keel/core".
 export { abortReason, callSignal, earliestDeadline, sleep } from "../abort.js";
-export { estimateRequestTokens } from "../middleware/estimate-tokens.js";
 export { type Release, Semaphore } from "../middleware/semaphore.js";
 export { wrapModel } from "../pipe.js";
 export { retryAfterFromHeaders } from "../retry-after.js";
@@ -19,6 +18,7 @@ export {
 } from "../telemetry/content-capture.js";
 export { observeModel } from "../telemetry/observe-model.js";
 export { toKeelError } from "../to-keel-error.js";
+export { estimateRequestTokens } from "../tokens/estimate-tokens.js";
 export { errorFromHttp, errorInfoOf, type HeadersLike, type ProviderErrorInfo } from "./error-from-http.js";
 export {
   errorClassForStatus,
