@@ -99,6 +99,8 @@ export function chatBody(request: ModelRequest, model: string, stream: boolean):
     body.logprobs = true;
     if (request.logprobs.top) body.top_logprobs = request.logprobs.top;
   }
-  Object.assign(body, request.providerOptions?.vllm, request.providerOptions?.["gpu-client"]);
+  // Server-specific fields (vLLM's `priority`, `top_k`, guided decoding, ...) pass through unchanged;
+  // the fleet's own options (`providerOptions["gpu-client"]`) are for the client and are not sent.
+  Object.assign(body, request.providerOptions?.server);
   return body;
 }
