@@ -5,7 +5,7 @@ import { EvalInputError } from "../errors/index.js";
 import { cohenKappa, humanAgreement, panelAgreement } from "./agreement.js";
 import { groundednessJudge } from "./groundedness-judge.js";
 import { judgePanel } from "./judge-panel.js";
-import { pairwiseJudge, winRate } from "./pairwise-judge.js";
+import { comparePairwise, pairwiseJudge, winRate } from "./pairwise-judge.js";
 import { rubricJudge } from "./rubric-judge.js";
 
 const input = (output: string, expected?: string) => ({
@@ -72,6 +72,27 @@ describe("pairwiseJudge", () => {
     const b = await pairwiseJudge({ model: biased, criteria: "correct" }).compare("2+2?", "four", "five");
     expect(b).toMatchObject({ winner: "tie", consistent: false, votes: ["a", "b"] });
     expect(winRate([r, b])).toBe(0.75);
+  });
+
+  it("compares two runs case by case", async () => {
+    const judge = scriptedModel((req) => {
+      const p = String(req.messages.at(-1)!.content);
+      // Which block holds "right": answer 1 comes first in the prompt.
+      return verdict(p.indexOf("right") < p.indexOf("<answer_2>") ? "1" : "2");
+    });
+    const run = (outputs: string[]) => ({
+      cases: outputs.map((output, i) => ({ id: `c${i}`, input: `q${i}`, output, scores: {} })),
+    });
+    const r = await comparePairwise(
+      pairwiseJudge({ model: judge, criteria: "correctness" }),
+      run(["right", "wrong", "right"]),
+      run(["wrong", "right", "wrong"]),
+    );
+    expect(r.results.map((x) => x.result.winner)).toEqual(["a", "b", "a"]);
+    expect(r.winRate).toBeCloseTo(2 / 3);
+    await expect(
+      comparePairwise(pairwiseJudge({ model: judge, criteria: "c" }), run(["x"]), { cases: [] }),
+    ).rejects.toThrow(/share no answered case/);
   });
 });
 

@@ -1,5 +1,7 @@
 import { type CallOptions, generateObject, type Message, type Model } from "@keel/core";
 import { z } from "zod";
+import { EvalInputError } from "../errors/index.js";
+import type { EvalRun } from "../runner/types.js";
 import { fenced, inputText } from "./render-input.js";
 
 /** Options of `pairwiseJudge`. */
@@ -76,4 +78,43 @@ export function winRate(results: readonly PairwiseResult[]): number {
   let w = 0;
   for (const r of results) w += r.winner === "a" ? 1 : r.winner === "tie" ? 0.5 : 0;
   return w / results.length;
+}
+
+/**
+ * Pairwise comparison of two runs over the cases both answered: each case's outputs go to the
+ * judge in both orders; returns every result and the win rate of `a` (ties count half).
+ */
+export async function comparePairwise(
+  judge: ReturnType<typeof pairwiseJudge>,
+  a: Pick<EvalRun, "cases">,
+  b: Pick<EvalRun, "cases">,
+  options: { concurrency?: number; signal?: AbortSignal } = {},
+): Promise<{ winRate: number; results: Array<{ id: string; result: PairwiseResult }> }> {
+  const other = new Map(b.cases.map((c) => [c.id, c]));
+  const pairs = a.cases.flatMap((c) => {
+    const o = other.get(c.id);
+    return c.output !== undefined && o?.output !== undefined
+      ? [{ id: c.id, input: c.input, x: c.output, y: o.output }]
+      : [];
+  });
+  if (pairs.length === 0) throw new EvalInputError("the two runs share no answered case to compare");
+  const results: Array<{ id: string; result: PairwiseResult }> = new Array(pairs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < pairs.length) {
+      const i = next++;
+      const p = pairs[i]!;
+      results[i] = {
+        id: p.id,
+        result: await judge.compare(
+          p.input,
+          p.x,
+          p.y,
+          options.signal ? { signal: options.signal } : undefined,
+        ),
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, pairs.length) }, worker));
+  return { winRate: winRate(results.map((r) => r.result)), results };
 }
