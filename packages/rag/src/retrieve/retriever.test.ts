@@ -89,6 +89,42 @@ describe("createRetriever", () => {
     expect(await retriever.retrieve("cholesterol", { tenant: "other", k: 5 })).toEqual([]);
   });
 
+  it("diversifies with MMR when asked, demoting a near-duplicate of a result already picked", async () => {
+    const { embedder, store } = await indexed();
+    const twin = "Statins lower LDL cholesterol and reduce heart attacks in older adults.";
+    const [vector] = await embedder.embed([twin]);
+    await store.upsert("acme", [
+      {
+        id: "twin",
+        documentId: "statins-copy",
+        text: twin,
+        start: 0,
+        end: twin.length,
+        headingPath: [],
+        index: 0,
+        metadata: { topic: "heart" },
+        vector: vector!,
+        documentHash: "x",
+      },
+    ]);
+    const plain = await createRetriever({ store, embedder }).retrieve("statins lower LDL cholesterol", {
+      tenant: "acme",
+      k: 2,
+    });
+    expect(plain.map((r) => r.documentId).sort()).toEqual(["statins", "statins-copy"]);
+    const diverse = await createRetriever({ store, embedder, mmr: { lambda: 0.5 } }).retrieve(
+      "statins lower LDL cholesterol",
+      {
+        tenant: "acme",
+        k: 2,
+      },
+    );
+    expect(diverse).toHaveLength(2);
+    expect(diverse[0]!.documentId).toMatch(/^statins/);
+    expect(diverse[1]!.documentId).not.toMatch(/^statins/);
+    expect(diverse[1]!.scores.mmr).toBeDefined();
+  });
+
   it("emits a failed retrieval.finished with the typed error", async () => {
     const { embedder, store } = await indexed();
     const seen: KeelEvent[] = [];

@@ -9,6 +9,7 @@ import {
 import {
   type FusedHit,
   type MetadataFilter,
+  mmr,
   type Normalization,
   reciprocalRankFusion,
   type SearchHit,
@@ -35,6 +36,8 @@ export interface RetrievedChunk extends Chunk {
     /** The fused score before reranking, in hybrid mode. */
     fused?: number;
     rerank?: number;
+    /** The marginal score MMR picked the result with, when `mmr` is on. */
+    mmr?: number;
   };
 }
 
@@ -57,6 +60,12 @@ export interface RetrieverOptions {
   candidates?: number;
   /** Reorders the top candidates after fusion. */
   reranker?: Reranker;
+  /**
+   * Diversifies the final list with maximal marginal relevance over the top `depth` results
+   * (default 3k): λ·relevance − (1 − λ)·max cosine to those already picked. The candidates'
+   * vectors come from the embedder (its cache makes repeats free). Default: off.
+   */
+  mmr?: { lambda?: number; depth?: number };
   /** How many fused results the reranker sees. Default 3k (at least 20). */
   rerankDepth?: number;
   /** Where `retrieval.finished` goes. Default: core's global `events` hub. */
@@ -205,6 +214,23 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       results = head
         .map((r, i) => ({ ...r, score: scores[i]!, scores: { ...r.scores, rerank: scores[i]! } }))
         .sort((a, b) => b.score - a.score);
+    }
+    if (options.mmr && results.length > 0) {
+      if (!embedder)
+        throw new InvalidRequestError("createRetriever: mmr needs an embedder for the candidates' vectors");
+      const head = results.slice(0, options.mmr.depth ?? Math.max(20, 3 * k));
+      const vectors = await embedder.embed(
+        head.map((r) => r.text),
+        o.signal ? { signal: o.signal } : {},
+      );
+      const byId = new Map(head.map((r) => [r.id, r]));
+      results = mmr(
+        head.map((r, i) => ({ id: r.id, score: r.score, vector: vectors[i]! })),
+        { k, lambda: options.mmr.lambda ?? 0.5 },
+      ).map((m) => {
+        const r = byId.get(m.id)!;
+        return { ...r, scores: { ...r.scores, mmr: m.mmrScore } };
+      });
     }
     return results.slice(0, k);
   }
