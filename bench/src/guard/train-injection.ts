@@ -12,7 +12,10 @@ import { COLLECTIONS, isHeldOut, type LabelledText, readCollection } from "./inj
 
 const BITS = 17;
 const EPOCHS = 12;
-const L2 = 1e-6;
+// Chosen by leaving one collection out (CyberSecEval, jackhhao, verazuo in turn; their held-out
+// fifths never used): 1e-6, 3e-4 and 1e-3 gave mean unseen-collection error 0.44, ~0.39 and 0.38;
+// stronger regularization makes the model less sure of itself on text unlike its training data.
+const L2 = Number(process.env.GUARD_L2 ?? 1e-3);
 const CAP = 300;
 // A false alarm on a benign prompt costs more than a missed attack that other layers (isolation,
 // output filtering) still contain, and real traffic is mostly benign (PINT: 94 %): benign rows
