@@ -24,6 +24,8 @@ export class EndpointState {
   failures = 0;
   inflight = 0;
   inflightTokens = 0;
+  /** Requests sent here that have not had their first token yet. */
+  prefilling = 0;
   signals: LoadSignals | undefined;
   scrapedAt = -Infinity;
   /** Prefix-cache hit rate over the last scrape interval. */
@@ -66,6 +68,7 @@ export class EndpointState {
       weight: this.weight,
       inflight: this.inflight,
       inflightTokens: this.inflightTokens,
+      prefilling: this.prefilling,
       waiting: fresh ? this.signals?.waiting : undefined,
       kvUsage: fresh ? this.signals?.kvUsage : undefined,
       stale: !fresh,

@@ -34,6 +34,11 @@ async function setup(count: number, options: Partial<FleetOptions> = {}, replica
   return { fleet, seen };
 }
 
+/** Waits (up to 10 s) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
 const ask = (text: string, maxOutputTokens = 4): ModelRequest => ({
   messages: [{ role: "user", content: text }],
   maxOutputTokens,
@@ -184,6 +189,30 @@ describe("fleet against simulated vLLM replicas", () => {
     expect(seen.some((e) => e.type === "breaker.changed" && e.to === "open")).toBe(true);
     // Once open, r0 is not tried at all: exactly two failed attempts reached it.
     expect(seen.filter((e) => e.type === "gpu.rerouted")).toHaveLength(2);
+  });
+
+  it("counts a request in its endpoint's prefill queue from send to first token, and in flight until it ends", async () => {
+    const { fleet } = await setup(1, { healthIntervalMs: 60_000 });
+    replicas[0]!.fault({ kind: "hang" });
+    const controller = new AbortController();
+    const hung = fleet.model().generate(ask("stuck"), { signal: controller.signal });
+    await until(() => fleet.endpoints()[0]!.inflight === 1);
+    expect(fleet.endpoints()[0]).toMatchObject({ inflight: 1, prefilling: 1 });
+    controller.abort();
+    await expect(hung).rejects.toMatchObject({ name: "AbortedError" });
+    // The aborted attempt gives its place back once its request is cancelled.
+    await until(() => fleet.endpoints()[0]!.inflight === 0);
+    expect(fleet.endpoints()[0]).toMatchObject({ inflight: 0, prefilling: 0 });
+    replicas[0]!.fault({ kind: "none" });
+    const stream = fleet.model().stream(ask("streaming", 200));
+    for await (const event of stream)
+      if (event.type === "text-delta") {
+        expect(fleet.endpoints()[0]).toMatchObject({ inflight: 1, prefilling: 0 });
+        break;
+      }
+    await expect(stream.response).rejects.toMatchObject({ name: "AbortedError" });
+    await until(() => fleet.endpoints()[0]!.inflight === 0);
+    expect(fleet.endpoints()[0]).toMatchObject({ inflight: 0, prefilling: 0 });
   });
 
   it("ends a stream cut after its first token in a typed error, without retrying it", async () => {

@@ -119,6 +119,8 @@ export interface EndpointSnapshot {
   kind: ServerKind;
   health: EndpointState["health"];
   inflight: number;
+  /** Requests sent and not past their first token. */
+  prefilling: number;
   inflightTokens: number;
   running?: number;
   waiting?: number;
@@ -140,6 +142,8 @@ interface Placement {
   state: EndpointState;
   decision: RouteDecision;
   queuedMs: number;
+  /** The first token arrived: the request has left the endpoint's prefill queue. */
+  firstToken: () => void;
   release: () => void;
 }
 
@@ -301,6 +305,7 @@ export class Fleet {
         kind: s.raw.target.kind,
         health: s.health,
         inflight: s.inflight,
+        prefilling: s.prefilling,
         inflightTokens: s.inflightTokens,
         adapters: [...s.adapters],
       };
@@ -432,6 +437,7 @@ export class Fleet {
                 continue;
               }
               delivered = true;
+              placed.firstToken();
               yield* held;
             }
             arm(fleet.#options.idleTimeoutMs ?? 60_000, "stream stalled");
@@ -539,15 +545,24 @@ export class Fleet {
       const state = this.#state(decision.endpoint) ?? fits[0]!;
       state.inflight++;
       state.inflightTokens += input.tokens;
+      state.prefilling++;
       this.#policy.commit?.(state.id, input);
+      let prefilling = true;
       let released = false;
+      const firstToken = () => {
+        if (!prefilling) return;
+        prefilling = false;
+        state.prefilling--;
+      };
       return {
         state,
         decision,
         queuedMs: now - enqueuedAt,
+        firstToken,
         release: () => {
           if (released) return;
           released = true;
+          firstToken();
           state.inflight--;
           state.inflightTokens -= input.tokens;
           this.#queue.pump();

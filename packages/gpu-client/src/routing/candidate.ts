@@ -7,6 +7,11 @@ export interface Candidate {
   readonly inflight: number;
   /** Prompt plus output tokens this client has reserved on the endpoint. */
   readonly inflightTokens: number;
+  /**
+   * Requests this client has sent that have not had their first token yet: the client's own,
+   * always fresh, count of the endpoint's prefill queue (updated at send and at first token).
+   */
+  readonly prefilling?: number;
   /** Scraped waiting queue, when the scrape is fresh. */
   readonly waiting: number | undefined;
   /** Scraped KV-cache usage (0–1), when the scrape is fresh and the engine reports it. */
@@ -51,6 +56,15 @@ export interface RoutingPolicy {
 /** Load per unit of capacity: the client's in-flight count plus the scraped waiting queue when fresh. */
 export function loadOf(c: Candidate): number {
   return (c.inflight + (c.waiting ?? 0)) / c.weight;
+}
+
+/**
+ * The endpoint's waiting queue, per unit of capacity: requests not yet past their first token as
+ * this client counts them, or the scraped waiting queue when fresh and larger (it also holds other
+ * clients' requests). This is what vLLM's `num_requests_waiting` measures, without a scrape's lag.
+ */
+export function queueOf(c: Candidate): number {
+  return Math.max(c.prefilling ?? c.inflight, c.waiting ?? 0) / c.weight;
 }
 
 /** A seeded uniform random number generator in [0, 1) (mulberry32), for reproducible picks. */

@@ -1,6 +1,7 @@
 export {
   type Candidate,
   loadOf,
+  queueOf,
   type RouteDecision,
   type RouteInput,
   type RoutingPolicy,

@@ -1,4 +1,4 @@
-import { type Candidate, loadOf, type RouteInput, type RoutingPolicy, seededRandom } from "./candidate.js";
+import { type Candidate, queueOf, type RouteInput, type RoutingPolicy, seededRandom } from "./candidate.js";
 
 /** Scores every candidate in [0, 1]; higher is better. */
 export interface Scorer {
@@ -14,16 +14,15 @@ export interface Filter {
 }
 
 /**
- * The llm-d queue scorer on the client's view of load: `(max − load)/(max − min)`, 1 for all
- * when loads are equal. Load is in-flight requests (fresh at every send) plus the scraped
- * waiting queue when fresh, per unit of weight.
+ * The llm-d queue scorer on the client's view of the waiting queue (`queueOf`):
+ * `(max − queue)/(max − min)`, 1 for all when queues are equal.
  */
 export function queueScorer(weight = 2): Scorer {
   return {
     name: "queue",
     weight,
     score(candidates) {
-      const loads = candidates.map(loadOf);
+      const loads = candidates.map(queueOf);
       const max = Math.max(...loads);
       const min = Math.min(...loads);
       return loads.map((l) => (max === min ? 1 : (max - l) / (max - min)));
