@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds one package as it is published: every entry of its `exports` map and `bin` becomes a
 // bundled ESM file in dist/ (code shared between entries is split into dist/chunks/ once, so
-// module state such as an event emitter is never duplicated), with a source map that embeds its
-// sources, and one bundled declaration file per entry. Dependencies, peer dependencies and Node
+// module state such as an event emitter is never duplicated; see build/javascript.mjs for how),
+// with a source map that embeds its sources, and one bundled declaration file per entry. Dependencies, peer dependencies and Node
 // builtins stay external; an import of anything else stops the build.
 //
 //   node scripts/build.mjs [packageDir]      (a package's `npm run build` runs it from its folder)
@@ -11,11 +11,11 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
-import { build } from "esbuild";
 import { rollup } from "rollup";
 import { dts } from "rollup-plugin-dts";
 import { buildEntries, PackageManifestError } from "./build/entries.mjs";
 import { importRule } from "./build/externals.mjs";
+import { bundleJavaScript } from "./build/javascript.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -35,27 +35,9 @@ function checkImports(pkg, imports) {
 }
 
 async function buildJavaScript(dir, pkg, entries) {
-  const result = await build({
-    absWorkingDir: dir,
-    entryPoints: entries.map((entry) => ({ in: entry.source, out: entry.name })),
-    outdir: join(dir, "dist"),
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "neutral",
-    target: "es2022",
-    packages: "external",
-    sourcemap: true,
-    sourcesContent: true,
-    chunkNames: "chunks/[name]-[hash]",
-    metafile: true,
-    logLevel: "warning",
-  });
-  if (result.warnings.length > 0)
-    throw new BuildError(`${pkg.name}: esbuild warnings (see above) must be fixed`);
-  const imports = new Map();
-  for (const [file, output] of Object.entries(result.metafile.outputs))
-    for (const imported of output.imports) if (imported.external) imports.set(imported.path, file);
+  const { imports, warnings } = await bundleJavaScript(dir, entries);
+  if (warnings.length > 0)
+    throw new BuildError(`${pkg.name}: rollup warnings must be fixed:\n  ${warnings.join("\n  ")}`);
   checkImports(pkg, imports);
   for (const entry of entries)
     if (entry.subpath === undefined) chmodSync(join(dir, "dist", `${entry.name}.js`), 0o755);

@@ -89,7 +89,7 @@ function importProblem(specifier, result) {
  * Where errors inside other packages' declarations go (e.g. an SDK's types that need the DOM lib):
  * reported, but not failures of a Keel package.
  */
-export const NOTES = "(notes: third-party types)";
+export const NOTES = "third-party declarations (reported, not a Keel failure)";
 
 /** tsc errors listed per package and resolution mode; the rest are counted. */
 const MAX_ERRORS = 12;
