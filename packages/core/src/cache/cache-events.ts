@@ -31,7 +31,10 @@ declare module "../events.js" {
     "cache.stored": { kind: CacheKind; model: string; key: string; entryId?: string };
     /** An answer was not stored because answers like it are never cached. */
     "cache.skipped": { kind: CacheKind; model: string; reason: string };
-    /** The store or the embedder failed; the call went on without the cache. */
-    "cache.failed": { kind: CacheKind; model: string; operation: "get" | "set" | "embed"; error: KeelError };
+    /**
+     * The store or the embedder failed, or gave no answer within the cache's store budget; the
+     * call went on without the cache.
+     */
+    "cache.error": { kind: CacheKind; model: string; operation: "get" | "set" | "embed"; error: KeelError };
   }
 }

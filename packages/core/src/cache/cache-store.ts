@@ -1,5 +1,6 @@
 import type { ModelResponse } from "../model.js";
 import { LruMap } from "./lru-map.js";
+import type { StoreCallOptions } from "./store-call.js";
 
 /** A response as a cache keeps it: without the raw provider payload and the original timings. */
 export type CachedResponse = Omit<ModelResponse, "raw" | "timings" | "cached">;
@@ -13,11 +14,12 @@ export interface CacheEntry {
 
 /**
  * Where an exact-match cache keeps its entries. Implementations must honour `ttlMs` and must
- * never return an entry for a key other than the one it was stored under.
+ * never return an entry for a key other than the one it was stored under. A remote store should
+ * give up when `options.signal` fires (the cache has already stepped aside by then).
  */
 export interface CacheStore {
-  get(key: string): Promise<CacheEntry | undefined>;
-  set(key: string, entry: CacheEntry, ttlMs?: number): Promise<void>;
+  get(key: string, options?: StoreCallOptions): Promise<CacheEntry | undefined>;
+  set(key: string, entry: CacheEntry, ttlMs?: number, options?: StoreCallOptions): Promise<void>;
   delete(key: string): Promise<boolean>;
   /** Removes every entry, or those whose key starts with `prefix` (a tenant's: see `tenantKeyPrefix`). */
   clear(prefix?: string): Promise<void>;

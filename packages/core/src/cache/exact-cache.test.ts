@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ContentFilteredError } from "../errors.js";
+import { AbortedError, ContentFilteredError, InvalidRequestError, TimeoutError } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
 import type { ModelRequest, StreamEvent } from "../model.js";
 import { pipe } from "../pipe.js";
@@ -187,7 +187,7 @@ describe("cache (exact)", () => {
     expect(base.requests).toHaveLength(3);
   });
 
-  it("keeps working when the store fails, reporting cache.failed", async () => {
+  it("keeps working when the store fails, reporting cache.error", async () => {
     const broken: CacheStore = {
       get: () => Promise.reject(new Error("redis down")),
       set: () => Promise.reject(new Error("redis down")),
@@ -196,7 +196,52 @@ describe("cache (exact)", () => {
     };
     const { model, types } = setup(["ok"], broken);
     expect((await model.generate(ask("q"))).text).toBe("ok");
-    expect(types()).toEqual(["cache.failed", "cache.miss", "cache.failed"]);
+    expect(types()).toEqual(["cache.error", "cache.miss", "cache.error"]);
+  });
+
+  it("steps aside when the store never answers: the call goes to the model within the store budget", async () => {
+    const signals: AbortSignal[] = [];
+    const silent: CacheStore = {
+      get: (_key, o) => {
+        if (o?.signal) signals.push(o.signal);
+        return new Promise(() => {});
+      },
+      set: (_key, _entry, _ttl, o) => {
+        if (o?.signal) signals.push(o.signal);
+        return new Promise(() => {});
+      },
+      delete: async () => false,
+      clear: async () => {},
+    };
+    const hub = new EventHub();
+    const seen: KeelEvent[] = [];
+    hub.on((e) => seen.push(e));
+    const model = pipe(scriptedModel(["live"]), cache({ store: silent, events: hub, storeTimeoutMs: 20 }));
+    expect((await model.generate(ask("q"))).text).toBe("live");
+    const errors = seen.filter((e) => e.type === "cache.error") as Array<{ operation: string; error: Error }>;
+    expect(errors.map((e) => e.operation)).toEqual(["get", "set"]);
+    for (const e of errors) expect(e.error).toBeInstanceOf(TimeoutError);
+    // The store was told to give up, so a remote store can drop the command.
+    expect(signals.map((s) => s.aborted)).toEqual([true, true]);
+  });
+
+  it("ends a store wait when the caller aborts, without waiting out the budget", async () => {
+    const silent: CacheStore = {
+      get: () => new Promise(() => {}),
+      set: () => new Promise(() => {}),
+      delete: async () => false,
+      clear: async () => {},
+    };
+    const model = pipe(scriptedModel(["live"]), cache({ store: silent, storeTimeoutMs: 60_000 }));
+    const controller = new AbortController();
+    const call = model.generate(ask("q"), { signal: controller.signal });
+    controller.abort();
+    await expect(call).rejects.toBeInstanceOf(AbortedError);
+  });
+
+  it("refuses a store budget that is not a positive number", () => {
+    expect(() => cache({ storeTimeoutMs: 0 })).toThrow(InvalidRequestError);
+    expect(() => cache({ storeTimeoutMs: Number.NaN })).toThrow(/storeTimeoutMs/);
   });
 
   it("gives each caller a private copy of a cached answer", async () => {

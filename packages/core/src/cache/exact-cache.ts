@@ -1,4 +1,5 @@
 import { type EventHub, events as globalEvents } from "../events.js";
+import { checkNumberOption } from "../middleware/option-checks.js";
 import type { CallOptions, Middleware, Model, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { deferStream, forward, responseEvents } from "../stream/stream-helpers.js";
@@ -7,6 +8,7 @@ import type { CacheKind } from "./cache-events.js";
 import { customCacheKey, exactCacheKey } from "./cache-key.js";
 import { cacheMode, fromCached, toCached, uncacheableReason } from "./cache-policy.js";
 import { type CacheEntry, type CacheStore, MemoryCacheStore } from "./cache-store.js";
+import { callStore } from "./store-call.js";
 
 export interface CacheOptions {
   /** Defaults to a fresh in-memory LRU store of 10,000 entries. */
@@ -18,8 +20,17 @@ export interface CacheOptions {
    * on top, so a custom key can never share entries across tenants.
    */
   key?: (request: ModelRequest, model: Model) => string | Promise<string>;
+  /**
+   * How long one store operation may take before the cache steps aside and the call goes to the
+   * model (a `cache.error` event says so). The call's signal and deadline also end the wait.
+   * Default 250 ms: a healthy store answers in a few.
+   */
+  storeTimeoutMs?: number;
   events?: EventHub;
 }
+
+/** The default budget of one exact-cache store operation. */
+export const EXACT_STORE_TIMEOUT_MS = 250;
 
 const KIND: CacheKind = "exact";
 
@@ -27,20 +38,25 @@ const KIND: CacheKind = "exact";
  * Exact-match response cache. Identical requests (same model, messages, tools, response
  * format, sampling settings and tenant) get the stored answer, marked `cached: true`; a cached
  * stream replays as ordinary stream events. Errors, refusals, content-filtered answers,
- * length-truncated tool calls and failed-over answers are never stored. A failing store never
- * fails the call: it is reported as a `cache.failed` event. Per-call control: see `cacheMode`.
+ * length-truncated tool calls and failed-over answers are never stored. A store that fails or
+ * does not answer within `storeTimeoutMs` never fails or stalls the call: the cache steps aside,
+ * the call goes to the model, and a `cache.error` event says why. Per-call control: `cacheMode`.
  */
 export function cache(options: CacheOptions = {}): Middleware {
   const store = options.store ?? new MemoryCacheStore();
   const hub = options.events ?? globalEvents;
+  checkNumberOption("cache", "storeTimeoutMs", options.storeTimeoutMs, { positive: true });
+  const budgetMs = options.storeTimeoutMs ?? EXACT_STORE_TIMEOUT_MS;
 
   return (next) => {
     const keyOf = async (request: ModelRequest) =>
       options.key ? customCacheKey(await options.key(request, next), request) : exactCacheKey(request, next);
 
+    // A caller that gave up is not a cache failure; the model call that follows ends at once.
     const failed = (operation: "get" | "set", error: unknown, callOptions?: CallOptions) =>
+      callOptions?.signal?.aborted ||
       hub.emit(
-        "cache.failed",
+        "cache.error",
         { kind: KIND, model: next.id, operation, error: toKeelError(error) },
         callOptions?.context,
       );
@@ -58,7 +74,7 @@ export function cache(options: CacheOptions = {}): Middleware {
       }
       let entry: CacheEntry | undefined;
       try {
-        entry = await store.get(key);
+        entry = await callStore((o) => store.get(key, o), budgetMs, callOptions);
       } catch (error) {
         failed("get", error, callOptions);
       }
@@ -90,7 +106,8 @@ export function cache(options: CacheOptions = {}): Middleware {
         return;
       }
       try {
-        await store.set(key, { response: toCached(response), storedAt: Date.now() }, options.ttlMs);
+        const entry = { response: toCached(response), storedAt: Date.now() };
+        await callStore((o) => store.set(key, entry, options.ttlMs, o), budgetMs, callOptions);
         hub.emit("cache.stored", { kind: KIND, model: next.id, key }, callOptions?.context);
       } catch (error) {
         failed("set", error, callOptions);

@@ -11,7 +11,7 @@ export {
 export { type CachedResponse, type CacheEntry, type CacheStore, MemoryCacheStore } from "./cache-store.js";
 export { canonicalJson, sha256Hex } from "./canonical-json.js";
 export { sameKeyFacts } from "./content-guard.js";
-export { type CacheOptions, cache } from "./exact-cache.js";
+export { type CacheOptions, cache, EXACT_STORE_TIMEOUT_MS } from "./exact-cache.js";
 export { lexicalEmbedder } from "./lexical-embedder.js";
 export { MemorySemanticStore } from "./memory-semantic-store.js";
 export {
@@ -20,5 +20,11 @@ export {
   placeCacheBreakpoints,
   promptCache,
 } from "./prompt-cache.js";
-export { type SemanticCacheOptions, semanticCache, semanticPrompt } from "./semantic-cache.js";
+export {
+  SEMANTIC_STORE_TIMEOUT_MS,
+  type SemanticCacheOptions,
+  semanticCache,
+  semanticPrompt,
+} from "./semantic-cache.js";
 export { type SemanticEntry, type SemanticMatch, type SemanticStore, unitVector } from "./semantic-store.js";
+export type { StoreCallOptions } from "./store-call.js";

@@ -169,6 +169,6 @@ describe("semanticCache", () => {
     };
     const { model, seen } = setup({ embedder: broken });
     expect((await model.generate(ask("q"))).text).toBe("answer 0");
-    expect(seen.map((e) => e.type)).toEqual(["cache.failed"]);
+    expect(seen.map((e) => e.type)).toEqual(["cache.error"]);
   });
 });

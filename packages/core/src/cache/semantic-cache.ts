@@ -1,5 +1,6 @@
 import { InvalidRequestError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
+import { checkNumberOption } from "../middleware/option-checks.js";
 import type { CallOptions, EmbeddingModel, Middleware, ModelRequest, ModelResponse } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { deferStream, forward, responseEvents } from "../stream/stream-helpers.js";
@@ -11,6 +12,7 @@ import { sha256Hex } from "./canonical-json.js";
 import { sameKeyFacts } from "./content-guard.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
 import { type SemanticMatch, type SemanticStore, unitVector } from "./semantic-store.js";
+import { callStore } from "./store-call.js";
 
 export interface SemanticCacheOptions {
   embedder: EmbeddingModel;
@@ -28,8 +30,17 @@ export interface SemanticCacheOptions {
    * `sameKeyFacts` (same numbers, negations and names); `false` turns it off.
    */
   verify?: false | ((cachedPrompt: string, prompt: string) => boolean);
+  /**
+   * How long one store operation may take before the cache steps aside and the call goes to the
+   * model (a `cache.error` event says so). The call's signal and deadline also end the wait.
+   * Default 500 ms (a search reads a whole scope).
+   */
+  storeTimeoutMs?: number;
   events?: EventHub;
 }
+
+/** The default budget of one semantic-cache store operation. */
+export const SEMANTIC_STORE_TIMEOUT_MS = 500;
 
 const KIND: CacheKind = "semantic";
 
@@ -66,11 +77,15 @@ export function semanticCache(options: SemanticCacheOptions): Middleware {
   const store = options.store ?? new MemorySemanticStore();
   const hub = options.events ?? globalEvents;
   const verify = options.verify === undefined ? sameKeyFacts : options.verify;
+  checkNumberOption("semanticCache", "storeTimeoutMs", options.storeTimeoutMs, { positive: true });
+  const budgetMs = options.storeTimeoutMs ?? SEMANTIC_STORE_TIMEOUT_MS;
 
   return (next) => {
     const model = next.id;
+    // A caller that gave up is not a cache failure; the model call that follows ends at once.
     const emitFailed = (operation: "get" | "set" | "embed", error: unknown, o?: CallOptions) =>
-      hub.emit("cache.failed", { kind: KIND, model, operation, error: toKeelError(error) }, o?.context);
+      o?.signal?.aborted ||
+      hub.emit("cache.error", { kind: KIND, model, operation, error: toKeelError(error) }, o?.context);
 
     interface Plan {
       prompt: string;
@@ -118,7 +133,7 @@ export function semanticCache(options: SemanticCacheOptions): Middleware {
       if (mode === "refresh") return miss("refresh");
       let match: SemanticMatch | undefined;
       try {
-        match = await store.search(p.scope, p.vector, threshold);
+        match = await callStore((so) => store.search(p.scope, p.vector, threshold, so), budgetMs, o);
       } catch (error) {
         emitFailed("get", error, o);
       }
@@ -144,7 +159,7 @@ export function semanticCache(options: SemanticCacheOptions): Middleware {
       try {
         const entryId = (await sha256Hex(`${p.scope}\n${p.prompt}`)).slice(0, 32);
         const entry = { id: entryId, prompt: p.prompt, response: toCached(response), storedAt: Date.now() };
-        await store.add(p.scope, p.vector, entry, options.ttlMs);
+        await callStore((so) => store.add(p.scope, p.vector, entry, options.ttlMs, so), budgetMs, o);
         hub.emit("cache.stored", { kind: KIND, model, key: p.scope, entryId }, o?.context);
       } catch (error) {
         emitFailed("set", error, o);

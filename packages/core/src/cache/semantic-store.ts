@@ -1,4 +1,5 @@
 import type { CachedResponse } from "./cache-store.js";
+import type { StoreCallOptions } from "./store-call.js";
 
 /** One answer in a semantic cache, with the prompt text it answered. */
 export interface SemanticEntry {
@@ -17,13 +18,25 @@ export interface SemanticMatch {
 /**
  * Where a semantic cache keeps vectors and answers, partitioned by scope (see
  * `semanticScopeKey`): a search only ever sees entries of the scope it names. Vectors are
- * unit length, so cosine similarity is a dot product.
+ * unit length, so cosine similarity is a dot product. A remote store should give up when
+ * `options.signal` fires (the cache has already stepped aside by then).
  */
 export interface SemanticStore {
   /** The most similar live entry of `scope` with similarity >= `minSimilarity`, if any. */
-  search(scope: string, vector: Float32Array, minSimilarity: number): Promise<SemanticMatch | undefined>;
+  search(
+    scope: string,
+    vector: Float32Array,
+    minSimilarity: number,
+    options?: StoreCallOptions,
+  ): Promise<SemanticMatch | undefined>;
   /** Stores an entry (replacing one with the same id) for `ttlMs`, or until evicted. */
-  add(scope: string, vector: Float32Array, entry: SemanticEntry, ttlMs?: number): Promise<void>;
+  add(
+    scope: string,
+    vector: Float32Array,
+    entry: SemanticEntry,
+    ttlMs?: number,
+    options?: StoreCallOptions,
+  ): Promise<void>;
   /** Removes one entry. */
   delete(scope: string, id: string): Promise<boolean>;
   /** Removes every entry of a scope. */

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { CacheEntry, CacheStore } from "../cache/cache-store.js";
-import { escapeGlob, unlinkMatching } from "./redis-keys.js";
+import type { StoreCallOptions } from "../cache/store-call.js";
+import { escapeGlob, redisCommand, unlinkMatching } from "./redis-keys.js";
 
 export interface RedisStoreOptions {
   /** A connected ioredis client; the store never closes it. */
@@ -11,7 +12,9 @@ export interface RedisStoreOptions {
 
 /**
  * Exact-match cache store on Redis, shared by every instance of a service. Entries are JSON
- * strings under `<prefix>c:<key>` with a PX expiry, so Redis itself enforces the TTL.
+ * strings under `<prefix>c:<key>` with a PX expiry, so Redis itself enforces the TTL. While the
+ * client is disconnected, reads and writes fail at once instead of queueing, and they give up
+ * when the cache's signal fires, so a Redis outage costs a call at most the cache's store budget.
  */
 export class RedisCacheStore implements CacheStore {
   readonly #client: Redis;
@@ -22,15 +25,20 @@ export class RedisCacheStore implements CacheStore {
     this.#prefix = `${options.prefix ?? "keel:"}c:`;
   }
 
-  async get(key: string): Promise<CacheEntry | undefined> {
-    const text = await this.#client.get(this.#prefix + key);
+  async get(key: string, options?: StoreCallOptions): Promise<CacheEntry | undefined> {
+    const text = await redisCommand(this.#client, options?.signal, () =>
+      this.#client.get(this.#prefix + key),
+    );
     return text === null ? undefined : (JSON.parse(text) as CacheEntry);
   }
 
-  async set(key: string, entry: CacheEntry, ttlMs?: number): Promise<void> {
+  async set(key: string, entry: CacheEntry, ttlMs?: number, options?: StoreCallOptions): Promise<void> {
     const text = JSON.stringify(entry);
-    if (ttlMs) await this.#client.set(this.#prefix + key, text, "PX", Math.max(1, Math.round(ttlMs)));
-    else await this.#client.set(this.#prefix + key, text);
+    await redisCommand(this.#client, options?.signal, () =>
+      ttlMs
+        ? this.#client.set(this.#prefix + key, text, "PX", Math.max(1, Math.round(ttlMs)))
+        : this.#client.set(this.#prefix + key, text),
+    );
   }
 
   async delete(key: string): Promise<boolean> {

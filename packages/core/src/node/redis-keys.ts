@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import { abortReason } from "../abort.js";
+import { NetworkError } from "../errors.js";
 
 /** Escapes Redis glob characters so a literal prefix can be used in SCAN MATCH. */
 export function escapeGlob(text: string): string {
@@ -15,4 +17,33 @@ export async function unlinkMatching(client: Redis, pattern: string): Promise<nu
     if (keys.length) removed += await client.unlink(...keys);
   } while (cursor !== "0");
   return removed;
+}
+
+/** Client states in which a command would sit in ioredis's offline queue for a connection that is gone. */
+const DOWN = new Set(["reconnecting", "close", "end"]);
+
+/**
+ * Runs a command for a cache that must not wait on Redis: it fails at once with a
+ * `NetworkError` while the client has lost its connection (ioredis reconnects by itself; the
+ * next call after it is back uses Redis again), and settles as soon as `signal` fires even when
+ * Redis never answers (a stopped server whose socket is still open). A command left running
+ * then is abandoned, its eventual result dropped.
+ */
+export function redisCommand<T>(
+  client: Redis,
+  signal: AbortSignal | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  if (DOWN.has(client.status))
+    return Promise.reject(
+      new NetworkError(`Redis is not connected (client status "${client.status}"); it reconnects by itself`),
+    );
+  const command = run();
+  if (!signal) return command;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    command.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

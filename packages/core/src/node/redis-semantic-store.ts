@@ -5,9 +5,10 @@ import {
   type SemanticMatch,
   type SemanticStore,
 } from "../cache/semantic-store.js";
+import type { StoreCallOptions } from "../cache/store-call.js";
 import { InvalidRequestError } from "../errors.js";
 import type { RedisStoreOptions } from "./redis-cache-store.js";
-import { escapeGlob, unlinkMatching } from "./redis-keys.js";
+import { escapeGlob, redisCommand, unlinkMatching } from "./redis-keys.js";
 
 /** Bytes before the vector in an index value: the entry's expiry time as a float64. */
 const HEADER = 8;
@@ -17,7 +18,9 @@ const HEADER = 8;
  * `<prefix>s:<scope>:v`, mapping entry id to [expiry f64][vector f32...]; each answer is a JSON
  * string `<prefix>s:<scope>:e:<id>` with a PX expiry. A search reads the scope's vectors and
  * scans them in process, so its cost grows with the entries in that one scope (thousands are
- * fine); other scopes are never read. Expired vectors are swept during searches.
+ * fine); other scopes are never read. Expired vectors are swept during searches. While the
+ * client is disconnected, operations fail at once instead of queueing, and they give up when the
+ * cache's signal fires, so a Redis outage costs a call at most the cache's store budget.
  */
 export class RedisSemanticStore implements SemanticStore {
   readonly #client: Redis;
@@ -40,9 +43,11 @@ export class RedisSemanticStore implements SemanticStore {
     scope: string,
     vector: Float32Array,
     minSimilarity: number,
+    options?: StoreCallOptions,
   ): Promise<SemanticMatch | undefined> {
+    const signal = options?.signal;
     const index = this.#index(scope);
-    const rows = await this.#client.hgetallBuffer(index);
+    const rows = await redisCommand(this.#client, signal, () => this.#client.hgetallBuffer(index));
     const ids = Object.keys(rows);
     if (ids.length === 0) return undefined;
     const dims = vector.length;
@@ -65,7 +70,7 @@ export class RedisSemanticStore implements SemanticStore {
       bytes.set(value.subarray(HEADER), live.length * dims * 4);
       live.push(id);
     }
-    if (expired.length) await this.#client.hdel(index, ...expired);
+    if (expired.length) await redisCommand(this.#client, signal, () => this.#client.hdel(index, ...expired));
     let best = -1;
     let bestScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < live.length; i++) {
@@ -77,28 +82,36 @@ export class RedisSemanticStore implements SemanticStore {
     }
     if (best < 0 || bestScore < minSimilarity) return undefined;
     const id = live[best]!;
-    const text = await this.#client.get(this.#entry(scope, id));
+    const text = await redisCommand(this.#client, signal, () => this.#client.get(this.#entry(scope, id)));
     if (text === null) {
       // The answer expired between writes; drop its vector too.
-      await this.#client.hdel(index, id);
+      await redisCommand(this.#client, signal, () => this.#client.hdel(index, id));
       return undefined;
     }
     return { entry: JSON.parse(text) as SemanticEntry, similarity: bestScore };
   }
 
-  async add(scope: string, vector: Float32Array, entry: SemanticEntry, ttlMs?: number): Promise<void> {
+  async add(
+    scope: string,
+    vector: Float32Array,
+    entry: SemanticEntry,
+    ttlMs?: number,
+    options?: StoreCallOptions,
+  ): Promise<void> {
     const ttl = ttlMs ? Math.max(1, Math.round(ttlMs)) : undefined;
     const value = Buffer.alloc(HEADER + vector.length * 4);
     value.writeDoubleLE(ttl ? entry.storedAt + ttl : Number.POSITIVE_INFINITY, 0);
     Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).copy(value, HEADER);
     const index = this.#index(scope);
-    const tx = this.#client.multi().hset(index, entry.id, value);
-    if (ttl) {
-      tx.set(this.#entry(scope, entry.id), JSON.stringify(entry), "PX", ttl);
-      // The index lives as long as its longest-lived entry, so abandoned scopes disappear.
-      tx.pexpire(index, ttl, "NX").pexpire(index, ttl, "GT");
-    } else tx.set(this.#entry(scope, entry.id), JSON.stringify(entry)).persist(index);
-    await tx.exec();
+    await redisCommand(this.#client, options?.signal, () => {
+      const tx = this.#client.multi().hset(index, entry.id, value);
+      if (ttl) {
+        tx.set(this.#entry(scope, entry.id), JSON.stringify(entry), "PX", ttl);
+        // The index lives as long as its longest-lived entry, so abandoned scopes disappear.
+        tx.pexpire(index, ttl, "NX").pexpire(index, ttl, "GT");
+      } else tx.set(this.#entry(scope, entry.id), JSON.stringify(entry)).persist(index);
+      return tx.exec();
+    });
   }
 
   async delete(scope: string, id: string): Promise<boolean> {
