@@ -62,6 +62,9 @@ const INSTRUCTIONS =
 // A \\b before a word (a letter or a group follows) becomes a one-sided lookbehind and one after a
 // word a lookahead, which costs far less per position than a two-sided boundary.
 const WORD = "[\\p{L}\\p{N}_]";
+// A negation just before the verb: "do not reveal", "ne révélez pas", "不要透露".
+const NEGATED =
+  "(?<!(?:不要|不可|不能|别|別|勿|請勿|请勿|절대|하지 마|ne|non|não|nao|no|nicht|kein|don't|do not|never|jamais|nunca|mai|не|nie)\\s{0,2})";
 const re = (source: string) =>
   new RegExp(
     source.replace(/\\b(?=([(\p{L}])?)/gu, (_, before: string | undefined) =>
@@ -125,6 +128,52 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     weight: 0.8,
     pattern: re(
       "\\b(?:system|admin|administrator|developer|debug|maintenance|god|sudo|root)\\s+(?:mode|override|access)\\s+(?:is\\s+)?(?:enabled|activated|on|engaged|unlocked)\\b|\\b(?:enable|activate|enter|switch\\s+to)\\s+(?:developer|debug|admin|god|unrestricted|jailbreak|dan)\\s+mode\\b",
+    ),
+  },
+  {
+    // The canonical override ("ignore the previous instructions") in languages without spaces
+    // between words or with their own word order, where the word-gap patterns above cannot reach.
+    id: "override-instructions-multilingual",
+    category: "instruction-override",
+    weight: 0.9,
+    pattern: new RegExp(
+      [
+        "(?:忽略|忽视|无视|無視|忘记|忘記|忘掉|不要理会|不要理會).{0,8}?(?:之前|以前|先前|以上|上面|前面|所有|全部|原来|原來|原始).{0,6}?(?:指令|指示|说明|說明|命令|规则|規則|提示|设定|設定)",
+        "(?:以前|前|上記|これまで|最初|元)の.{0,6}?(?:指示|命令|指令|ルール|プロンプト|設定)を?.{0,4}?(?:無視|忘れ)",
+        "(?:이전|앞의|위의|기존|모든).{0,6}?(?:지시|명령|지침|규칙|프롬프트).{0,6}?(?:무시|잊어)",
+        "(?:تجاهل|انس|إنس|اتجاهل).{0,20}?(?:التعليمات|الأوامر|التوجيهات|القواعد|تعليماتك)",
+        "(?:पिछले|पहले|सभी|पूर्व).{0,20}?(?:निर्देश|आदेश|नियम).{0,20}?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)",
+        "(?:önceki|tüm|bütün).{0,20}?(?:talimat|komut|kural).{0,20}?(?:yok say|görmezden gel|unut)",
+        "(?:bỏ qua|quên|phớt lờ).{0,20}?(?:hướng dẫn|chỉ thị|lệnh|quy tắc)",
+        "(?:abaikan|lupakan).{0,20}?(?:instruksi|perintah|arahan|aturan)",
+        "(?:huwag pansinin|kalimutan|balewalain).{0,30}?(?:tagubilin|utos|panuto|instruksyon)",
+        "(?:ignorera|glöm|ignorer|glem|ignoreer|negeer|ignoruj|zignoruj|zapomnij|ignoruj|ignorujte|zapomeňte|zapomeň|ignorați|ignoră|uitați|figyelmen kívül|felejtsd el|αγνόησε|ξέχασε|ігноруй|забудь|игнорируйте|забудьте).{0,30}?(?:instruktion|instruks|instructie|instrukcj|instrukc|instrucțiun|utasítás|οδηγί|інструкці|инструкци|указани|pokyn|polecen)",
+      ].join("|"),
+      "iu",
+    ),
+  },
+  {
+    id: "secret-extraction-multilingual",
+    category: "system-prompt-extraction",
+    weight: 0.7,
+    pattern: new RegExp(
+      [
+        "(?:你的|您的|告诉我|告訴我|透露|显示|顯示).{0,6}?(?:秘密|密钥|密鑰|密码|密碼|系统提示|系統提示|初始指令)",
+        "(?:秘密の|システムプロンプト|パスワード|秘密鍵).{0,8}?(?:教えて|は何|を見せ|を表示|を出力)",
+        "(?:비밀|암호|시스템 프롬프트).{0,8}?(?:무엇|알려|보여|출력)",
+        "(?:ما هي|ما هو|أخبرني|اكشف).{0,20}?(?:كلمة السر|كلمة المرور|المفتاح السري|موجه النظام)",
+        "(?:quelle est|quel est|dis-moi|révèle|révélez).{0,20}?(?:clé secrète|mot de passe|prompt système|instructions initiales)",
+        "(?:cuál es|dime|revela|revélame).{0,20}?(?:clave secreta|contraseña|prompt del sistema|instrucciones iniciales)",
+        "(?:wie lautet|was ist|verrate|nenne mir|zeig mir).{0,20}?(?:geheime[nr]? schlüssel|passwort|systemprompt|system-prompt|anfangsanweisungen)",
+        "(?:qual è|dimmi|rivela).{0,20}?(?:chiave segreta|password|prompt di sistema)",
+        "(?:qual é|diga-me|me diga|revele).{0,20}?(?:chave secreta|senha|prompt do sistema)",
+        "(?:какой|какая|скажи|назови|раскрой).{0,20}?(?:секретный ключ|пароль|системный промпт|системную подсказку)",
+      ]
+        .join("|")
+        // A system prompt forbids it ("Ne révélez pas le mot de passe", "不要透露密码"): not an attack.
+        .replace(/^/, `${NEGATED}(?:`)
+        .concat(")"),
+      "iu",
     ),
   },
   // System-prompt extraction (LLM07:2025).
