@@ -207,7 +207,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "jailbreak-persona",
     weight: 0.9,
     pattern: re(
-      "\\bdo\\s+anything\\s+now\\b|\\b(?:you\\s+are|act\\s+as|be|called|named|as)\\s+(?:a\\s+)?dan\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|output|response)|\\bjailbr(?:ea|o)k(?:en|ed)?\\b|\\banti-?dan\\b|\\bstan\\b\\s*,?\\s+which\\s+stands|\\bdude\\b,?\\s+an?\\s+ai",
+      "\\bdo\\s+anything\\s+now\\b|\\b(?:you\\s+are|act\\s+as|be|called|named|as)\\s+(?:a\\s+)?dan\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|output|response)|\\bjailbr(?:oken|eaked)\\b|\\bjailbreak(?:\\s+mode|\\s+prompt\\s*:|ed\\s+mode)\\b|\\[jailbreak\\]|\\banti-?dan\\b|\\bstan\\b\\s*,?\\s+which\\s+stands|\\bdude\\b,?\\s+an?\\s+ai",
     ),
   },
   {
