@@ -204,12 +204,76 @@ describe("hedge (generate)", () => {
     expect(seen).toEqual(["sent after 3000"]);
   });
 
+  it("by default hedges after the p95 of observed latencies, and waits afterMs only until 20 were seen", async () => {
+    const hub = new EventHub();
+    const seen = hedgeEvents(hub);
+    // Twenty answers taking 10..200 ms, then slow ones.
+    const { model } = signalRecording((_req, call) =>
+      call < 20 ? { text: `a${call}`, delayMs: (call + 1) * 10 } : { text: "slow", delayMs: 60_000 },
+    );
+    const hedged = pipe(model, hedge({ events: hub }));
+    for (let i = 0; i < 20; i++) {
+      const call = hedged.generate(request);
+      await vi.advanceTimersByTimeAsync((i + 1) * 10);
+      await call;
+    }
+    expect(seen).toEqual([]);
+    void hedged.generate(request).catch(() => {});
+    // The nearest-rank p95 of 10, 20, ..., 200 ms is 190 ms.
+    await vi.advanceTimersByTimeAsync(190);
+    expect(seen).toEqual(["sent after 190"]);
+  });
+
+  it("waits the 2000 ms warm-up delay before enough latencies were seen, and always with quantile: false", async () => {
+    const hub = new EventHub();
+    const seen = hedgeEvents(hub);
+    const { model } = signalRecording((_req, call) =>
+      call < 3 ? { text: `a${call}`, delayMs: 10 } : { text: "slow", delayMs: 60_000 },
+    );
+    const fixed = pipe(model, hedge({ quantile: false, minSamples: 1, events: hub }));
+    for (let i = 0; i < 3; i++) {
+      const call = fixed.generate(request);
+      await vi.advanceTimersByTimeAsync(10);
+      await call;
+    }
+    void fixed.generate(request).catch(() => {});
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(seen).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(seen).toEqual(["sent after 2000"]);
+  });
+
+  it("records the latency the caller saw, so a straggler rescued by a hedge counts as slow", async () => {
+    const hub = new EventHub();
+    const seen = hedgeEvents(hub);
+    // Every first request straggles; every hedge answers 10 ms after it is sent.
+    const { model } = signalRecording((_req, call) =>
+      call % 2 === 0 ? { text: "straggler", delayMs: 60_000 } : { text: "hedge", delayMs: 10 },
+    );
+    const hedged = pipe(model, hedge({ afterMs: 100, quantile: 0.5, window: 2, minSamples: 2, events: hub }));
+    for (let i = 0; i < 2; i++) {
+      const call = hedged.generate(request);
+      await vi.advanceTimersByTimeAsync(110);
+      expect((await call).text).toBe("hedge");
+    }
+    void hedged.generate(request).catch(() => {});
+    await vi.advanceTimersByTimeAsync(110);
+    // Each call took 110 ms for its caller (not the 10 ms the winning hedge took itself).
+    expect(seen.filter((e) => e.startsWith("sent"))).toEqual([
+      "sent after 100",
+      "sent after 100",
+      "sent after 110",
+    ]);
+  });
+
   it("rejects bad options", () => {
     expect(() => hedge({ quantile: 1 })).toThrow(InvalidRequestError);
     expect(() => hedge({ quantile: 0 })).toThrow(/quantile/);
     expect(() => hedge({ afterMs: -1 })).toThrow(/afterMs/);
     expect(() => hedge({ window: 5, minSamples: 6 })).toThrow(/minSamples/);
     expect(() => hedge({ maxHedges: 0 })).toThrow(/maxHedges/);
+    expect(() => hedge({ quantile: true as unknown as false })).toThrow(/quantile/);
+    expect(() => hedge({ quantile: false })).not.toThrow();
   });
 });
 

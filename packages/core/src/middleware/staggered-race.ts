@@ -14,11 +14,14 @@ export interface StaggeredRaceOptions<T> {
   discard?: (value: T) => void;
 }
 
-/** The winning attempt: its result, its index (0 = the first), and how long it took from its own start. */
+/** The winning attempt: its result, its index (0 = the first), and timings. */
 export interface StaggeredWin<T> {
   value: T;
   index: number;
+  /** From the start of the race (the first attempt) to the win: the latency the caller saw. */
   latencyMs: number;
+  /** From the winning attempt's own start to the win. */
+  attemptMs: number;
 }
 
 /**
@@ -36,6 +39,7 @@ export function staggeredRace<T>(
     let running = 0;
     let over = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const raceStartedAt = Date.now();
 
     const finish = () => {
       over = true;
@@ -64,7 +68,8 @@ export function staggeredRace<T>(
             finish();
             const lost = new AbortedError("another hedged request finished first");
             for (const [i, c] of controllers.entries()) if (i !== index) c.abort(lost);
-            resolve({ value, index, latencyMs: Date.now() - startedAt });
+            const now = Date.now();
+            resolve({ value, index, latencyMs: now - raceStartedAt, attemptMs: now - startedAt });
           },
           (error: unknown) => {
             running--;
