@@ -1,6 +1,6 @@
-export { anthropic } from "./anthropic-model.js";
 export { toAnthropicKeelError } from "./errors.js";
 export { toFinishReason as toAnthropicFinishReason } from "./finish-reason.js";
+export { anthropic } from "./model.js";
 export { type AnthropicModelTraits, anthropicModelTraits } from "./model-traits.js";
 export {
   type AnthropicRequestContext,

@@ -10,9 +10,9 @@ import { errorFromHttp, ResponseAccumulator, toKeelError } from "@keel/core/prov
 import { toFile } from "openai";
 import type { Batch } from "openai/resources/batches";
 import type { ChatCompletion } from "openai/resources/chat/completions";
-import { chatCompletionEvents } from "../openai/chat-events.js";
 import type { SystemMessageRole } from "../openai/chat-messages.js";
-import { toChatBody } from "../openai/chat-request.js";
+import { toChatBody } from "../openai/chat-request-body.js";
+import { chatCompletionEvents } from "../openai/chat-stream-mapper.js";
 import { PROVIDER, toOpenAIError } from "../openai/errors.js";
 import { lazyClient, type OpenAISettings } from "../openai/settings.js";
 import { checkBatchRequests, inInputOrder, mapRequest, parseJsonl } from "./batch-results.js";

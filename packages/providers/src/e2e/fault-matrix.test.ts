@@ -97,7 +97,7 @@ function scriptFor(fault: FaultKind): ScriptedResponse {
  *   Anthropic's 503 is a plain api_error (its overload signal is 529).
  * - A body broken on the way (malformed SSE line, JSON cut in half, an HTML page) is a retryable
  *   OutputParseError for OpenAI and Anthropic. The Gemini adapter maps it to ProviderUnavailableError
- *   (to-google-error.ts): in a stream its SDK reports Gemini's own mid-stream error object with the
+ *   (google/errors.ts): in a stream its SDK reports Gemini's own mid-stream error object with the
  *   same "Failed to parse stream", so the two cannot be told apart, and whole bodies follow suit.
  *   Both are retryable and both move to the fallback, so the chain treats them alike.
  * - The in-stream error event is OpenAI's server_error, Anthropic's overloaded_error, and Gemini's

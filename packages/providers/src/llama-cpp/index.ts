@@ -4,12 +4,12 @@ export {
   type LlamaCppEmbeddingModel,
   type LlamaCppEmbeddingSettings,
   llamaCppEmbedding,
-} from "./llama-cpp-embedding.js";
+} from "./embedding-model.js";
+export type { LlamaLoadSettings } from "./loaded-model.js";
 export {
   type LlamaCppModel,
   type LlamaCppModelInfo,
   type LlamaCppSettings,
   llamaCpp,
-} from "./llama-cpp-model.js";
-export type { LlamaLoadSettings } from "./loaded-model.js";
+} from "./model.js";
 export { toGbnfSchema } from "./to-gbnf-schema.js";

@@ -1,6 +1,6 @@
 import { InvalidRequestError } from "@keel/core";
 import type { Llama, LlamaModel, LlamaModelOptions } from "node-llama-cpp";
-import { toLoadError } from "./llama-errors.js";
+import { toLoadError } from "./errors.js";
 import { type NodeLlamaCpp, nodeLlamaCpp } from "./load-node-llama-cpp.js";
 import { assertModelFile } from "./model-file.js";
 import { acquireLlama, type LlamaLease, type LlamaRuntimeOptions } from "./shared-llama.js";

@@ -1,5 +1,5 @@
 import type { Llama, LlamaGpuType, LlamaLogLevel } from "node-llama-cpp";
-import { toRuntimeError } from "./llama-errors.js";
+import { toRuntimeError } from "./errors.js";
 import type { NodeLlamaCpp } from "./load-node-llama-cpp.js";
 
 /** How llama.cpp itself is started. */

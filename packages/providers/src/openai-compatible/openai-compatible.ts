@@ -3,8 +3,8 @@ import { OpenAI, OpenAIError } from "openai";
 import type { ChatDialect } from "../openai/chat-dialect.js";
 import type { SystemMessageRole } from "../openai/chat-messages.js";
 import { openai } from "../openai/chat-model.js";
-import { compatibleBodyAdapter } from "./compatible-body.js";
 import type { OpenAICompatibleQuirks, UnsupportedOption } from "./quirks.js";
+import { compatibleBodyAdapter } from "./request-body.js";
 
 /** A host that speaks OpenAI's Chat Completions API: where it is and how it differs. */
 export interface OpenAICompatibleConfig {

@@ -16,9 +16,9 @@ import {
 } from "@keel/core/provider";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
 import type { ChatDialect } from "./chat-dialect.js";
-import { ChatStreamMapper, chatCompletionEvents } from "./chat-events.js";
 import type { SystemMessageRole } from "./chat-messages.js";
-import { toChatBody } from "./chat-request.js";
+import { toChatBody } from "./chat-request-body.js";
+import { ChatStreamMapper, chatCompletionEvents } from "./chat-stream-mapper.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
 import { assertEventStream, openAIStreamChunks, requestOptions } from "./transport.js";

@@ -1,7 +1,7 @@
 import { type CallOptions, type EmbeddingModel, type EmbeddingResult, OutputParseError } from "@keel/core";
 import { callSignal } from "@keel/core/provider";
 import type { CreateEmbeddingResponse } from "openai/resources/embeddings";
-import { preview } from "./chat-events.js";
+import { preview } from "./chat-stream-mapper.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
 import { lazyClient, type OpenAISettings } from "./settings.js";
 import { requestOptions } from "./transport.js";

@@ -15,8 +15,8 @@ import type {
 } from "openai/resources/responses/responses";
 import { type OpenAIChatSettings, openaiCapabilities } from "./chat-model.js";
 import { PROVIDER, toOpenAIError } from "./errors.js";
-import { ResponsesStreamMapper, responseEvents } from "./responses-events.js";
-import { toResponsesBody } from "./responses-request.js";
+import { toResponsesBody } from "./responses-request-body.js";
+import { ResponsesStreamMapper, responseEvents } from "./responses-stream-mapper.js";
 import { lazyClient } from "./settings.js";
 import { assertEventStream, openAIStreamChunks, requestOptions } from "./transport.js";
 

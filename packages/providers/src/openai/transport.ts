@@ -2,7 +2,7 @@ import { type CallOptions, OutputParseError } from "@keel/core";
 import { errorFromHttp, errorInfoOf } from "@keel/core/provider";
 import { APIError, type OpenAI } from "openai";
 import { SSE_END, sseChunks } from "../shared/sse-chunks.js";
-import { preview } from "./chat-events.js";
+import { preview } from "./chat-stream-mapper.js";
 import { PROVIDER } from "./errors.js";
 
 /** Per-request options the SDK accepts. */

@@ -7,7 +7,7 @@ import { errorClassForStatus, HTTP_STATUS_ERRORS, PROVIDER_STATUS_OVERRIDES } fr
 import { APIError as OpenAIAPIError } from "openai";
 import { describe, expect, it } from "vitest";
 import { toAnthropicKeelError } from "../anthropic/errors.js";
-import { toGoogleError } from "../google/to-google-error.js";
+import { toGoogleError } from "../google/errors.js";
 import { toOpenAIError } from "../openai/errors.js";
 
 const statuses = [

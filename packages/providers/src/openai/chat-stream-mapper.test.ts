@@ -3,7 +3,7 @@ import { ResponseAccumulator } from "@keel/core/provider";
 import type { ChatCompletion, ChatCompletionChunk } from "openai/resources/chat/completions";
 import { describe, expect, it } from "vitest";
 import type { ChatDialect } from "./chat-dialect.js";
-import { ChatStreamMapper, chatCompletionEvents, chatFinishReason } from "./chat-events.js";
+import { ChatStreamMapper, chatCompletionEvents, chatFinishReason } from "./chat-stream-mapper.js";
 
 type Choice = ChatCompletionChunk.Choice;
 const chunk = (

@@ -8,7 +8,7 @@ import {
 } from "@keel/core";
 import { ResponseAccumulator } from "@keel/core/provider";
 import { describe, expect, it } from "vitest";
-import { GeminiResponseMapper } from "./gemini-response-mapper.js";
+import { GeminiResponseMapper } from "./stream-mapper.js";
 import type { GeminiResponse } from "./wire-types.js";
 
 const FIXTURES = new URL("../../../../../shared/fixtures/wire/gemini/", import.meta.url);

@@ -6,8 +6,8 @@ import {
   ProviderUnavailableError,
 } from "@keel/core";
 import { abortReason, callSignal } from "@keel/core/provider";
+import { toGoogleError } from "./errors.js";
 import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
-import { toGoogleError } from "./to-google-error.js";
 
 /** `batchEmbedContents` takes at most 100 requests. */
 const MAX_BATCH_SIZE = 100;

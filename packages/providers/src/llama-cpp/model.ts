@@ -21,15 +21,15 @@ import type {
   LlamaGpuType,
   Token,
 } from "node-llama-cpp";
-import { ChatEventMapper } from "./chat-events.js";
 import { type LlamaCppChatWrapperOption, resolveLlamaChatWrapper } from "./chat-wrapper.js";
 import { defaultThreadCount } from "./default-threads.js";
+import { toGenerationError } from "./errors.js";
 import { EventChannel } from "./event-channel.js";
 import { GrammarCache } from "./grammar-cache.js";
-import { toGenerationError } from "./llama-errors.js";
 import { LazyResource, type LlamaLoadSettings, type LoadedModel, loadModel } from "./loaded-model.js";
 import { modelIdFromPath, resolveModelPath } from "./model-file.js";
 import { type ChatGenerationOptions, type GenerationPlan, planGeneration } from "./request-plan.js";
+import { ChatEventMapper } from "./stream-mapper.js";
 
 const PROVIDER = "llama-cpp";
 

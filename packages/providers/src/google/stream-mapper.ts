@@ -11,7 +11,7 @@ import {
 import { withAlternatives } from "../shared/logprobs.js";
 import { toFinishReason } from "./finish-reason.js";
 import { PartialArgsBuilder } from "./partial-args.js";
-import { toUsage } from "./to-usage.js";
+import { toUsage } from "./usage.js";
 import type {
   GeminiCandidate,
   GeminiLogprobsCandidate,

@@ -1,6 +1,6 @@
 import { InvalidRequestError } from "@keel/core";
 import { describe, expect, it } from "vitest";
-import { toResponsesBody } from "./responses-request.js";
+import { toResponsesBody } from "./responses-request-body.js";
 
 const base = { stream: false, encryptedReasoning: true } as const;
 

@@ -1,7 +1,7 @@
 import { AbortedError, OverloadedError, RateLimitedError } from "@keel/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { embedText, startTestServer, type TestServer } from "../testing/index.js";
-import { googleEmbedding } from "./google-embedding.js";
+import { googleEmbedding } from "./embedding-model.js";
 
 let server: TestServer;
 

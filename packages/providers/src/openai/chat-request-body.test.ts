@@ -1,6 +1,6 @@
 import { InvalidRequestError, type ModelRequest } from "@keel/core";
 import { describe, expect, it } from "vitest";
-import { toChatBody } from "./chat-request.js";
+import { toChatBody } from "./chat-request-body.js";
 
 const weather = {
   name: "get_weather",

@@ -18,7 +18,7 @@ import {
   startTestServer,
   type TestServer,
 } from "../testing/index.js";
-import { google } from "./google-model.js";
+import { google } from "./model.js";
 
 let server: TestServer;
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };

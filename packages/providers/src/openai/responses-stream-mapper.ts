@@ -10,7 +10,7 @@ import type { Response, ResponseStreamEvent } from "openai/resources/responses/r
 import { fromOpenAILogprobs } from "../shared/logprobs.js";
 import { toolCallPart } from "../shared/parse-tool-arguments.js";
 import { type AssemblingToolCall, ToolCallAssembler } from "../shared/tool-call-assembler.js";
-import { metadataEvent, preview } from "./chat-events.js";
+import { metadataEvent, preview } from "./chat-stream-mapper.js";
 import { PROVIDER } from "./errors.js";
 import type { OpenAIReasoningMetadata } from "./responses-input.js";
 import { responsesUsage } from "./usage.js";

@@ -16,7 +16,7 @@ import {
 } from "@keel/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/index.js";
-import { google } from "./google-model.js";
+import { google } from "./model.js";
 
 let server: TestServer;
 let model: Model;

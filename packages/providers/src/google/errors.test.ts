@@ -17,7 +17,7 @@ import {
   TimeoutError,
 } from "@keel/core";
 import { describe, expect, it } from "vitest";
-import { toGoogleError } from "./to-google-error.js";
+import { toGoogleError } from "./errors.js";
 
 /** Builds the error exactly as the SDK's handleResponseNotOk does. */
 function fetchError(status: number, statusText: string, message: string, details?: unknown[]) {

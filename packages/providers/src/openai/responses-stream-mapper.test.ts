@@ -2,7 +2,7 @@ import { NetworkError, ProviderUnavailableError, RateLimitedError, type StreamEv
 import { ResponseAccumulator } from "@keel/core/provider";
 import type { ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
-import { ResponsesStreamMapper } from "./responses-events.js";
+import { ResponsesStreamMapper } from "./responses-stream-mapper.js";
 
 const response = (extra: Record<string, unknown> = {}) => ({
   id: "resp_1",

@@ -7,7 +7,7 @@ import { GoogleGenerativeAI } from "@google/generative-ai";
 import { AuthenticationError, InvalidRequestError, type Message, type ModelRequest } from "@keel/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { startTestServer, type TestServer } from "../testing/index.js";
-import { google } from "./google-model.js";
+import { google } from "./model.js";
 
 let server: TestServer;
 const settings = () => ({ apiKey: "test-key", baseUrl: server.geminiBaseURL });

@@ -15,10 +15,10 @@ import {
   observeModel,
   ResponseAccumulator,
 } from "@keel/core/provider";
-import { GeminiResponseMapper } from "./gemini-response-mapper.js";
+import { toGoogleError } from "./errors.js";
 import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
-import { toGeminiRequest } from "./to-gemini-request.js";
-import { toGoogleError } from "./to-google-error.js";
+import { toGeminiRequest } from "./request-body.js";
+import { GeminiResponseMapper } from "./stream-mapper.js";
 import type { GeminiRequest, GeminiResponse } from "./wire-types.js";
 
 const PROVIDER = "google";

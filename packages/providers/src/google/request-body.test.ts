@@ -1,6 +1,6 @@
 import { InvalidRequestError, type Message, type ModelRequest } from "@keel/core";
 import { describe, expect, it } from "vitest";
-import { THINKING_BUDGETS, toGeminiRequest } from "./to-gemini-request.js";
+import { THINKING_BUDGETS, toGeminiRequest } from "./request-body.js";
 
 const user = (content: string): Message => ({ role: "user", content });
 
