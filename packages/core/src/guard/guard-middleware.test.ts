@@ -164,4 +164,25 @@ describe("guard: output filtering as the answer streams", () => {
     ).generate(user("hi"));
     expect(answer.text).toBe("See https://docs.example.com/a and [link removed], no [removed] words.");
   });
+
+  it("checks the complete answer against a schema, streamed or not", async () => {
+    const { z } = await import("zod");
+    const schema = z.object({ city: z.string() });
+    const guarded = (m: ReturnType<typeof scriptedModel>) =>
+      pipe(m, guard({ injection: false, output: { schema } }));
+    // Long enough that the first delta is shown before the answer ends.
+    const note = "x".repeat(100);
+    const ok = scriptedModel([deltas(`{"city": "Lyon", "note": "${note}",`, ' "n": 1}')]);
+    expect(JSON.parse((await guarded(ok).stream(user("json")).response).text)).toMatchObject({
+      city: "Lyon",
+      n: 1,
+    });
+    const late = scriptedModel([deltas(`{"town": "Lyon", "note": "${note}",`, ' "n": 1}')]);
+    await expect(guarded(late).stream(user("json")).response).rejects.toBeInstanceOf(GuardBlockedError);
+    const bad = scriptedModel(['{"town": "Lyon"}']);
+    await expect(guarded(bad).generate(user("json"))).rejects.toMatchObject({
+      stage: "output",
+      findings: [{ kind: "schema", id: "schema-mismatch" }],
+    });
+  });
 });

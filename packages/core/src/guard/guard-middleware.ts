@@ -7,7 +7,7 @@ import { checkUntrusted, type DetectInjectionOptions, detectInjection } from "./
 import { detectPii } from "./detect-pii.js";
 import { GuardBlockedError, type GuardFinding } from "./guard-errors.js";
 import { type InjectionClassifier, loadInjectionClassifier } from "./injection-classifier.js";
-import { OutputFilter, type OutputFilterOptions } from "./output-filter.js";
+import { checkOutputSchema, OutputFilter, type OutputFilterOptions } from "./output-filter.js";
 import type { PiiType } from "./pii-types.js";
 import { createPseudonymizer } from "./pseudonymize.js";
 import { createPiiRedactor } from "./redact-pii.js";
@@ -177,6 +177,13 @@ export function guard(options: GuardOptions = {}): Middleware {
       return { request: sensitive ? markSensitive(prepared) : prepared, restore, longestPlaceholder };
     };
 
+    const checkSchema = (text: string, callOptions: CallOptions | undefined) => {
+      const finding = outputOptions?.schema ? checkOutputSchema(text, outputOptions.schema) : undefined;
+      if (!finding) return;
+      emit("output", "block", [finding], callOptions);
+      throw new GuardBlockedError("output", [finding], { provider: next.provider });
+    };
+
     const finishText = (
       text: string,
       restore: ((t: string) => string) | undefined,
@@ -200,7 +207,9 @@ export function guard(options: GuardOptions = {}): Middleware {
       async generate(request, callOptions) {
         const prepared = await prepare(request, callOptions);
         const response = await next.generate(prepared.request, callOptions);
-        return rewriteResponse(response, (t) => finishText(t, prepared.restore, callOptions));
+        const rewritten = rewriteResponse(response, (t) => finishText(t, prepared.restore, callOptions));
+        checkSchema(rewritten.text, callOptions);
+        return rewritten;
       },
       stream(request, callOptions) {
         return createModelStream(
@@ -210,6 +219,7 @@ export function guard(options: GuardOptions = {}): Middleware {
             const filter = outputOptions ? new OutputFilter(outputOptions) : undefined;
             const action = outputOptions?.action ?? "redact";
             let held = "";
+            let shown = "";
             const release = (piece: { text: string; findings: GuardFinding[] }, final: boolean): string => {
               if (piece.findings.length > 0) {
                 emit("output", action, piece.findings, callOptions);
@@ -231,28 +241,34 @@ export function guard(options: GuardOptions = {}): Middleware {
               held = held.slice(cut);
               return out;
             };
+            const show = (text: string) => {
+              shown += text;
+              return text;
+            };
             let flushed = false;
             for await (const event of inner) {
               if (event.type === "text-delta") {
-                const text = release(
-                  filter ? filter.push(event.text) : { text: event.text, findings: [] },
-                  false,
+                const text = show(
+                  release(filter ? filter.push(event.text) : { text: event.text, findings: [] }, false),
                 );
                 if (text) yield { type: "text-delta", text } satisfies StreamEvent;
                 continue;
               }
               if (event.type === "finish") {
                 flushed = true;
-                const text = release(filter ? filter.flush() : { text: "", findings: [] }, true);
+                const text = show(release(filter ? filter.flush() : { text: "", findings: [] }, true));
                 if (text) yield { type: "text-delta", text } satisfies StreamEvent;
+                // The schema can only be judged on the whole answer: a mismatch fails the stream at its end.
+                checkSchema(shown, callOptions);
               }
               if (event.type === "error") throw event.error;
               yield event;
             }
             // A source that ends without a finish event still gets what was held back.
             if (!flushed) {
-              const text = release(filter ? filter.flush() : { text: "", findings: [] }, true);
+              const text = show(release(filter ? filter.flush() : { text: "", findings: [] }, true));
               if (text) yield { type: "text-delta", text } satisfies StreamEvent;
+              checkSchema(shown, callOptions);
             }
           },
           { provider: next.provider, model: next.id, ...(callOptions ? { options: callOptions } : {}) },

@@ -39,7 +39,12 @@ export {
 } from "./injection-rules.js";
 export { type ModelDetectorOptions, modelDetector } from "./model-detector.js";
 export { type NormalizedText, normalizeText } from "./normalize.js";
-export { type FilteredText, OutputFilter, type OutputFilterOptions } from "./output-filter.js";
+export {
+  checkOutputSchema,
+  type FilteredText,
+  OutputFilter,
+  type OutputFilterOptions,
+} from "./output-filter.js";
 export { looksRandom } from "./pii-recognizers.js";
 export { PII_TYPES, type PiiRecognizer, type PiiSpan, type PiiType } from "./pii-types.js";
 export { createPseudonymizer, type Pseudonymizer } from "./pseudonymize.js";

@@ -14,6 +14,25 @@ export interface OutputFilterOptions {
   allowLinks?: readonly string[];
   /** What to do on a finding: replace it in the text (default) or fail the call. */
   action?: "redact" | "block";
+  /**
+   * The answer must be JSON that this schema accepts (a zod schema or anything with
+   * `safeParse`); checked when the answer is complete, and a failure always blocks.
+   */
+  schema?: { safeParse(value: unknown): { success: boolean } };
+}
+
+/** Checks a complete answer against `schema`: undefined when it passes, else the finding. */
+export function checkOutputSchema(
+  text: string,
+  schema: NonNullable<OutputFilterOptions["schema"]>,
+): GuardFinding | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.trim().replace(/^```(?:json)?\s*|\s*```$/g, ""));
+  } catch {
+    return { kind: "schema", id: "not-json" };
+  }
+  return schema.safeParse(value).success ? undefined : { kind: "schema", id: "schema-mismatch" };
 }
 
 /** One filtered piece of text and what was found in it. */
