@@ -1,6 +1,7 @@
 import { getTokenizer, InvalidRequestError, type TokenEncoding } from "@keel/core";
 import type { Chunker, RagDocument } from "../types.js";
 import { buildChunks } from "./build-chunks.js";
+import { checkDocument } from "./check-document.js";
 import { packPieces, splitRecursive } from "./recursive-chunker.js";
 
 /** Options of the token-window chunker. */
@@ -29,9 +30,10 @@ export function tokenChunker(options: TokenChunkerOptions = {}): Chunker {
   return {
     name: `token-${maxTokens}-${overlapTokens}`,
     async chunk(document: RagDocument) {
+      checkDocument(document);
       const tokenizer = await getTokenizer(options.encoding ?? "o200k_base");
       const length = (t: string) => tokenizer.count(t);
-      const text = document.text ?? "";
+      const text = document.text;
       // Words with their leading whitespace, as the tokenizer's own pre-split groups them.
       const words: Array<[number, number]> = [];
       for (const m of text.matchAll(/\s*\S+|\s+$/g)) {

@@ -177,7 +177,7 @@ describe("QdrantStore with the real @qdrant/js-client-rest against a schema-vali
           for (const c of await store.list(asker)) expect(c.id.startsWith(`${asker}-`)).toBe(true);
         },
       ),
-      { numRuns: 10 },
+      { numRuns: 6 },
     );
   });
 
