@@ -1,0 +1,1 @@
+export { type TeiEmbeddingSettings, teiEmbedding } from "./tei-embedding.js";
