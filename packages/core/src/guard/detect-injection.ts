@@ -84,7 +84,8 @@ export function detectInjection(text: string, options: DetectInjectionOptions = 
   const threshold = options.threshold ?? DEFAULT_INJECTION_THRESHOLD;
   const normalized = normalizeText(typeof text === "string" ? text : String(text));
   const reasons: InjectionReason[] = [];
-  applyRules(normalized.text, rules, "text", reasons);
+  const lower = normalized.text.toLowerCase();
+  applyRules(lower, rules, "text", reasons);
 
   if (normalized.tagText) {
     reasons.push({
@@ -94,7 +95,7 @@ export function detectInjection(text: string, options: DetectInjectionOptions = 
       where: "tag-characters",
       excerpt: normalized.tagText.slice(0, 80),
     });
-    applyRules(normalizeText(normalized.tagText).text, rules, "tag-characters", reasons);
+    applyRules(normalizeText(normalized.tagText).text.toLowerCase(), rules, "tag-characters", reasons);
   }
   if (normalized.bidi > 0)
     reasons.push({ category: "hidden-text", id: "bidi-controls", score: 0.3, where: "text" });
@@ -106,7 +107,7 @@ export function detectInjection(text: string, options: DetectInjectionOptions = 
   const payloads = decodePayloads(normalized.text);
   for (const payload of payloads) {
     const before = reasons.length;
-    applyRules(normalizeText(payload.text).text, rules, payload.encoding, reasons);
+    applyRules(normalizeText(payload.text).text.toLowerCase(), rules, payload.encoding, reasons);
     // An attack that had to be encoded to get through is stronger evidence than one in plain text.
     if (reasons.length > before)
       reasons.push({

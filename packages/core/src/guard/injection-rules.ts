@@ -9,7 +9,11 @@ export type InjectionCategory =
   | "classifier"
   | "custom";
 
-/** One rule: a pattern over lower-cased, normalized text, and how much a match says. */
+/**
+ * One rule: a pattern over lower-cased, normalized text, and how much a match says. The text is
+ * lower-cased once before the rules run, so patterns need no `i` flag (case-insensitive Unicode
+ * matching costs more per character than the whole rule otherwise).
+ */
 export interface InjectionRule {
   id: string;
   category: InjectionCategory;
@@ -70,7 +74,7 @@ const re = (source: string) =>
     source.replace(/\\b(?=([(\p{L}])?)/gu, (_, before: string | undefined) =>
       before ? `(?<!${WORD})` : `(?!${WORD})`,
     ),
-    "iu",
+    "u",
   );
 
 /** The built-in rules; pass your own with `detectInjection`'s `rules` option to extend them. */
@@ -149,7 +153,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         "(?:huwag pansinin|kalimutan|balewalain).{0,30}?(?:tagubilin|utos|panuto|instruksyon)",
         "(?:ignorera|glöm|ignorer|glem|ignoreer|negeer|ignoruj|zignoruj|zapomnij|ignoruj|ignorujte|zapomeňte|zapomeň|ignorați|ignoră|uitați|figyelmen kívül|felejtsd el|αγνόησε|ξέχασε|ігноруй|забудь|игнорируйте|забудьте).{0,30}?(?:instruktion|instruks|instructie|instrukcj|instrukc|instrucțiun|utasítás|οδηγί|інструкці|инструкци|указани|pokyn|polecen)",
       ].join("|"),
-      "iu",
+      "u",
     ),
   },
   {
@@ -173,7 +177,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         // A system prompt forbids it ("Ne révélez pas le mot de passe", "不要透露密码"): not an attack.
         .replace(/^/, `${NEGATED}(?:`)
         .concat(")"),
-      "iu",
+      "u",
     ),
   },
   // System-prompt extraction (LLM07:2025).
