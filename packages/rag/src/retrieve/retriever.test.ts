@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { events, type KeelEvent } from "@keel/core";
+import { captureContent, events, type KeelEvent } from "@keel/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recursiveChunker } from "../chunkers/recursive-chunker.js";
 import { contentHash } from "../content-hash.js";
@@ -71,6 +71,19 @@ describe("createRetriever", () => {
     expect(finished.source).toBe("memory");
     expect(finished.query).toBeUndefined();
     expect(finished.context?.tenant).toBe("acme");
+
+    const stop = captureContent();
+    const captured: KeelEvent[] = [];
+    const off2 = events.on((e) => captured.push(e));
+    await retriever.retrieve("mail me at jane@example.com about cholesterol", { tenant: "acme", k: 1 });
+    off2();
+    stop();
+    const withQuery = captured.find((e) => e.type === "retrieval.finished") as Extract<
+      KeelEvent,
+      { type: "retrieval.finished" }
+    >;
+    expect(withQuery.query).toContain("cholesterol");
+    expect(withQuery.query).not.toContain("jane@example.com");
   });
 
   it("filters inside the search and keeps tenants apart", async () => {

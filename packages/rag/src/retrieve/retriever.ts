@@ -6,6 +6,7 @@ import {
   isKeelError,
   KeelError,
 } from "@keel/core";
+import { contentRedactor, isContentCaptured } from "@keel/core/provider";
 import {
   type FusedHit,
   type MetadataFilter,
@@ -70,7 +71,7 @@ export interface RetrieverOptions {
   rerankDepth?: number;
   /** Where `retrieval.finished` goes. Default: core's global `events` hub. */
   events?: EventHub;
-  /** Put the query text on `retrieval.finished` (content: off by default). */
+  /** Put the query text on `retrieval.finished`. Default: when content capture is on for the hub (`captureContent`). */
   recordQuery?: boolean;
 }
 
@@ -244,7 +245,9 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         hub.emit(
           "retrieval.finished",
           {
-            ...(options.recordQuery ? { query } : {}),
+            ...((options.recordQuery ?? isContentCaptured(hub))
+              ? { query: contentRedactor(hub)?.(query) ?? query }
+              : {}),
             ids: results.map((r) => r.id),
             scores: results.map((r) => r.score),
             durationMs: performance.now() - started,
