@@ -157,14 +157,19 @@ async function main(): Promise<void> {
   console.log(`\nCold-start import, fresh node processes, median of ${IMPORTS} each\n`);
   const cold = await coldStart(dir, IMPORTS);
   dispose();
-  console.log("| import | in-process import | whole process |");
-  console.log("|---|---:|---:|");
+  console.log("| import | in-process import | its CPU time | whole process |");
+  console.log("|---|---:|---:|---:|");
   for (const row of cold.rows)
-    console.log(`| ${row.label} | ${row.importMs.toFixed(1)} ms | ${row.processMs.toFixed(1)} ms |`);
+    console.log(
+      `| ${row.label} | ${row.importMs.toFixed(1)} ms | ${row.importCpuMs.toFixed(1)} ms | ${row.processMs.toFixed(1)} ms |`,
+    );
   const zod = cold.rows.find((row) => row.label.startsWith("`zod`"))!;
   console.log(
     `\nKeel adds ${cold.extraMs.toFixed(1)} ms to the import of \`openai\` (target ≤ ${TARGET_IMPORT_MS} ms: ` +
       `${cold.extraMs <= TARGET_IMPORT_MS ? "met" : "MISSED"}); for reference, \`zod\` alone takes ${zod.importMs.toFixed(1)} ms.`,
+  );
+  console.log(
+    `In CPU time Keel adds ${cold.extraCpuMs.toFixed(1)} ms (read this one on a busy machine: wall time there is mostly waiting for a CPU).`,
   );
 }
 
