@@ -36,7 +36,7 @@ function scoreOf(text: string, c: InjectionClassifier | undefined): boolean {
   return detect(text, classifier ? { classifier } : {}).flagged;
 }
 
-function run(name: string, rows: LabelledText[], split: string | undefined) {
+function run(name: string, rows: LabelledText[], split: string | undefined, exact = false) {
   // Warm the JIT and the lazily compiled regexes, so p50 measures steady state.
   for (const r of rows.slice(0, 50)) scoreOf(r.text, classifier);
   const times: number[] = [];
@@ -56,16 +56,17 @@ function run(name: string, rows: LabelledText[], split: string | undefined) {
   }
   times.sort((a, b) => a - b);
   const p50 = times[Math.floor(times.length / 2)] ?? 0;
-  const line = {
-    collection: name,
-    ...(split ? { split } : {}),
+  const figures = {
     tpr: tp + fn ? Number((tp / (tp + fn)).toFixed(4)) : null,
     fpr: fp + tn ? Number((fp / (fp + tn)).toFixed(4)) : null,
     n: rows.length,
-    attacks: tp + fn,
-    benign: fp + tn,
     p50_us: Number(p50.toFixed(1)),
   };
+  // With --data FILE the line is exactly the issue's {"tpr","fpr","n","p50_us"}; per-collection
+  // runs say which collection and how many rows of each class.
+  const line = exact
+    ? figures
+    : { collection: name, ...(split ? { split } : {}), ...figures, attacks: tp + fn, benign: fp + tn };
   console.log(JSON.stringify(line));
   for (const e of errors) console.error(`  [${name}] ${e}`);
 }
@@ -77,7 +78,7 @@ if (data) {
       .filter((f) => f.endsWith(".jsonl"))
       .sort())
       run(basename(f, ".jsonl"), readLabelled(join(data, f), f), undefined);
-  } else run(basename(data), readLabelled(data, basename(data)), undefined);
+  } else run(basename(data), readLabelled(data, basename(data)), undefined, true);
 } else if (value("--only")) {
   const name = value("--only") ?? "";
   run(name, readCollection(name), "whole collection");
