@@ -40,6 +40,7 @@ console.log(
 );
 console.log("");
 console.log("req/s | replicas | GPUs | TTFT p99 ms | self $/Mtok | API $/Mtok | savings");
+const rows: { rate: number; savings: number }[] = [];
 for (const rate of values.rates.split(",").map(Number)) {
   const workload = {
     requestsPerSecond: rate,
@@ -55,6 +56,7 @@ for (const rate of values.rates.split(",").map(Number)) {
     gpuHourlyUsd: Number(values["gpu-hourly"]),
     apiModel: values.api,
   });
+  rows.push({ rate, savings: cost.savings });
   console.log(
     [
       rate,
@@ -67,3 +69,14 @@ for (const rate of values.rates.split(",").map(Number)) {
     ].join(" | "),
   );
 }
+// Where self-hosting starts to pay, and where it is the 60% cheaper the seed claims, on this grid.
+const from = (share: number) => rows.find((r, i) => rows.slice(i).every((x) => x.savings >= share))?.rate;
+const breakEven = from(0);
+const sixty = from(0.6);
+console.log("");
+console.log(
+  `break-even: ${breakEven === undefined ? "not reached on this grid" : `from ${breakEven} req/s`}`,
+);
+console.log(
+  `60% cheaper than ${values.api}: ${sixty === undefined ? "not reached on this grid" : `from ${sixty} req/s`}`,
+);
