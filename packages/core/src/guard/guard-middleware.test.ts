@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ContentFilteredError } from "../errors.js";
+import { ContentFilteredError, InvalidRequestError } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
 import type { StreamEvent } from "../model.js";
 import { pipe } from "../pipe.js";
@@ -184,5 +184,14 @@ describe("guard: output filtering as the answer streams", () => {
       stage: "output",
       findings: [{ kind: "schema", id: "schema-mismatch" }],
     });
+  });
+});
+
+describe("guard: options", () => {
+  it("rejects a bad option with a typed error naming it", () => {
+    expect(() => guard({ injection: { action: "delete" as "block" } })).toThrow(/injection.action/);
+    expect(() => guard({ injection: { threshold: 2 } })).toThrow(/threshold/);
+    expect(() => guard({ pii: { action: "hide" as "redact" } })).toThrow(InvalidRequestError);
+    expect(() => guard({ output: { action: "drop" as "block" } })).toThrow(/output.action/);
   });
 });

@@ -1,3 +1,4 @@
+import { InvalidRequestError } from "../errors.js";
 import { events as defaultEvents, type EventHub } from "../events.js";
 import type { ContentPart, Message } from "../messages.js";
 import type { CallOptions, Middleware, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
@@ -85,6 +86,7 @@ function textSites(messages: Message[]): { messages: Message[]; sites: TextSite[
  * finding emits `guard.flagged` (ids only, never the matched text).
  */
 export function guard(options: GuardOptions = {}): Middleware {
+  checkGuardOptions(options);
   const injection =
     options.injection === false ? undefined : { action: "block" as const, ...options.injection };
   const hub = options.events ?? defaultEvents;
@@ -276,6 +278,38 @@ export function guard(options: GuardOptions = {}): Middleware {
       },
     });
   };
+}
+
+const INJECTION_ACTIONS = new Set(["block", "sanitize", "flag"]);
+const PII_ACTIONS = new Set(["redact", "pseudonymize", "block", "flag"]);
+
+/** Fails at configuration time, naming the bad option, rather than guarding less than asked. */
+function checkGuardOptions(options: GuardOptions): void {
+  const injection = options.injection;
+  if (injection && injection.action !== undefined && !INJECTION_ACTIONS.has(injection.action))
+    throw new InvalidRequestError(
+      `guard: injection.action must be block, sanitize or flag, got ${String(injection.action)}`,
+    );
+  if (
+    injection &&
+    injection.threshold !== undefined &&
+    !(injection.threshold >= 0 && injection.threshold <= 1)
+  )
+    throw new InvalidRequestError(
+      `guard: injection.threshold must be within 0–1, got ${String(injection.threshold)}`,
+    );
+  if (options.pii && !PII_ACTIONS.has(options.pii.action))
+    throw new InvalidRequestError(
+      `guard: pii.action must be redact, pseudonymize, block or flag, got ${String(options.pii.action)}`,
+    );
+  if (
+    options.output &&
+    options.output.action !== undefined &&
+    !["redact", "block"].includes(options.output.action)
+  )
+    throw new InvalidRequestError(
+      `guard: output.action must be redact or block, got ${String(options.output.action)}`,
+    );
 }
 
 function rewriteResponse(response: ModelResponse, rewrite: (text: string) => string): ModelResponse {
