@@ -11,6 +11,8 @@ import type {
   Usage,
 } from "../model.js";
 import { wrapModel } from "../pipe.js";
+import { SharedRateLimiter } from "../shared-state/shared-rate-limiter.js";
+import type { SharedState } from "../shared-state/shared-state.js";
 import { createModelStream } from "../stream/model-stream.js";
 import { estimateRequestTokens } from "../tokens/estimate-tokens.js";
 import { checkNumberOption } from "./option-checks.js";
@@ -22,6 +24,12 @@ export interface RateLimitOptions {
   requestsPerMinute?: number;
   /** Tokens (input + output) allowed per minute (a bucket of this size, refilled continuously). */
   tokensPerMinute?: number;
+  /**
+   * How much may go at once: each bucket holds what its limit allows in this many ms and refills
+   * over as long, so the rate stays the limit and only the burst changes. Default 60 000 (a whole
+   * minute's quota at once); 6 000 lets at most a tenth of it go in a burst.
+   */
+  burstMs?: number;
   /** Guesses a call's tokens before it is sent. Default: `estimateRequestTokens`. */
   estimateTokens?: (request: ModelRequest) => number;
   /**
@@ -31,6 +39,13 @@ export interface RateLimitOptions {
   maxWaitMs?: number;
   /** Where `rate-limit.waited` goes. Default: the global `events` hub. */
   events?: EventHub;
+  /**
+   * Keeps the buckets in a shared store (e.g. `redisSharedState` from `@keel/core/node`) so every
+   * replica draws on one quota. Default: this process's memory.
+   */
+  store?: SharedState;
+  /** Names the quota in the store: middleware with the same store and key share buckets. Default "rate-limit". */
+  key?: string;
 }
 
 /**
@@ -40,21 +55,36 @@ export interface RateLimitOptions {
  * failed call keeps its charge, since the provider may have counted it). Calls short of capacity
  * wait in FIFO order, abortably, up to `maxWaitMs`; the wait is added to `timings.queuedMs`.
  *
- * A call estimated above the whole `tokensPerMinute` can never pass, so it fails at once with an
+ * With a `store` the buckets are shared by every replica using it (one store round trip per
+ * admitted call, on the store's clock; the usage correction follows off the call's path). Calls
+ * of one process still wait in FIFO order; between replicas, the first to ask after a refill wins.
+ *
+ * A call estimated above the whole `tokensPerMinute` (or what `burstMs` lets go at once) can
+ * never pass, so it fails at once with an
  * `InvalidRequestError`: like a provider's "request too large" it is not retryable, and only a
  * smaller request (shorter prompt, lower `maxOutputTokens`) or a larger limit helps.
  */
 export function rateLimit(options: RateLimitOptions): Middleware {
-  const { requestsPerMinute, tokensPerMinute, maxWaitMs = 60_000 } = options;
+  const { requestsPerMinute, tokensPerMinute, maxWaitMs = 60_000, burstMs = 60_000 } = options;
   const positive = { positive: true, max: Number.MAX_SAFE_INTEGER };
   checkNumberOption("rateLimit", "requestsPerMinute", requestsPerMinute, positive);
   checkNumberOption("rateLimit", "tokensPerMinute", tokensPerMinute, positive);
   checkNumberOption("rateLimit", "maxWaitMs", maxWaitMs);
+  checkNumberOption("rateLimit", "burstMs", burstMs, { positive: true });
   if (requestsPerMinute === undefined && tokensPerMinute === undefined)
     throw new InvalidRequestError("rateLimit: give `requestsPerMinute`, `tokensPerMinute` or both");
   const estimate = options.estimateTokens ?? estimateRequestTokens;
   const hub = options.events ?? globalEvents;
-  const limiter = new RateLimiter({ requestsPerMinute, tokensPerMinute });
+  const limiter = new RateLimiter({ requestsPerMinute, tokensPerMinute, burstMs });
+  const shared = options.store
+    ? new SharedRateLimiter(options.store, options.key ?? "rate-limit", {
+        requestsPerMinute,
+        tokensPerMinute,
+        burstMs,
+      })
+    : undefined;
+  /** The most tokens one call can ever take: a full token bucket. */
+  const tokenBurst = tokensPerMinute === undefined ? undefined : (tokensPerMinute * burstMs) / 60_000;
 
   return (next: Model) => {
     function costOf(request: ModelRequest): RateCost {
@@ -67,11 +97,18 @@ export function rateLimit(options: RateLimitOptions): Middleware {
             `${tokensPerMinute} tokens per minute; shorten the prompt or lower maxOutputTokens`,
           { provider: next.provider },
         );
+      if (tokenBurst !== undefined && tokens > tokenBurst)
+        throw new InvalidRequestError(
+          `${next.id}: the request needs about ${tokens} tokens, more than the ${tokenBurst} a burst of ` +
+            `${burstMs} ms allows; shorten the prompt, lower maxOutputTokens or raise burstMs`,
+          { provider: next.provider },
+        );
       return { requests: 1, tokens };
     }
 
     /** Waits for capacity; resolves with how long the call waited. */
     async function admit(cost: RateCost, call: CallOptions | undefined): Promise<number> {
+      if (shared) return admitShared(shared, cost, call);
       const startedAt = Date.now();
       if (limiter.tryTake(cost, startedAt)) return 0;
       const expected = limiter.expectedWait(cost, startedAt);
@@ -104,10 +141,45 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       return waitMs;
     }
 
+    /** `admit` on the shared store: the same waiting rules, with the store's answer on how long. */
+    async function admitShared(store: SharedRateLimiter, cost: RateCost, call: CallOptions | undefined) {
+      const startedAt = Date.now();
+      const expected = await store.tryTake(cost);
+      if (expected.ok) return 0;
+      const allowedMs = Math.min(
+        maxWaitMs,
+        call?.deadline === undefined ? maxWaitMs : call.deadline - startedAt,
+      );
+      const tooLong = (ms: number) =>
+        new RateLimitedError(
+          `${next.id}: the shared ${expected.reason}-per-minute limit needs a ${ms} ms wait, ` +
+            `over the ${Math.max(0, allowedMs)} ms this call may wait`,
+          { provider: next.provider, retryAfterMs: ms },
+        );
+      if (expected.waitMs > allowedMs) throw tooLong(expected.waitMs);
+      const waitDeadline = startedAt + maxWaitMs;
+      const deadline = earliestDeadline(waitDeadline, call?.deadline);
+      const wait = callSignal({ signal: call?.signal, deadline });
+      try {
+        await store.take(cost, wait.signal);
+      } catch (error) {
+        if (error instanceof TimeoutError && deadline === waitDeadline) throw tooLong(store.lastWaitMs);
+        throw error;
+      } finally {
+        wait.dispose();
+      }
+      const waitMs = Date.now() - startedAt;
+      hub.emit("rate-limit.waited", { model: next.id, waitMs, reason: expected.reason }, call?.context);
+      return waitMs;
+    }
+
     /** Replaces the token estimate with what the call really used, when the provider said. */
     function correct(cost: RateCost, usage: Usage | undefined): void {
       if (tokensPerMinute === undefined || !usage || !(usage.totalTokens > 0)) return;
-      limiter.adjustTokens(usage.totalTokens - cost.tokens);
+      if (shared)
+        // Off the call's path; a correction the store cannot take leaves the estimate charged.
+        shared.adjustTokens(usage.totalTokens - cost.tokens).catch(() => {});
+      else limiter.adjustTokens(usage.totalTokens - cost.tokens);
     }
 
     async function generate(request: ModelRequest, call?: CallOptions): Promise<ModelResponse> {

@@ -27,17 +27,20 @@ export class RateLimiter {
   readonly #queue: Waiter[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(limits: { requestsPerMinute?: number; tokensPerMinute?: number }, now: number = Date.now()) {
+  /**
+   * `burstMs` (default a minute) sizes each bucket: it holds what its limit allows in that long,
+   * and refills over that long, so the rate is the limit whatever the burst.
+   */
+  constructor(
+    limits: { requestsPerMinute?: number; tokensPerMinute?: number; burstMs?: number },
+    now: number = Date.now(),
+  ) {
+    const burstMs = limits.burstMs ?? MINUTE_MS;
+    const bucket = (perMinute: number) => new TokenBucket((perMinute * burstMs) / MINUTE_MS, burstMs, now);
     if (limits.requestsPerMinute !== undefined)
-      this.#buckets.push({
-        reason: "requests",
-        bucket: new TokenBucket(limits.requestsPerMinute, MINUTE_MS, now),
-      });
+      this.#buckets.push({ reason: "requests", bucket: bucket(limits.requestsPerMinute) });
     if (limits.tokensPerMinute !== undefined)
-      this.#buckets.push({
-        reason: "tokens",
-        bucket: new TokenBucket(limits.tokensPerMinute, MINUTE_MS, now),
-      });
+      this.#buckets.push({ reason: "tokens", bucket: bucket(limits.tokensPerMinute) });
   }
 
   /** Calls waiting now. */

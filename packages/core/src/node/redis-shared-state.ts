@@ -27,7 +27,10 @@ export interface RedisSharedStateOptions {
   client: Redis;
   /** Prepended to every key, to share a Redis with other data (default "keel:"). */
   prefix?: string;
-  /** Longest one Redis operation may take before the store counts Redis as down, in ms. Default 250. */
+  /**
+   * Longest one Redis operation may take before the store counts Redis as down, in ms. Default
+   * 250. While the client makes its first connection, operations may take up to 2 000 ms.
+   */
   timeoutMs?: number;
   /**
    * What happens while Redis is down or slow: `"local"` (default) keeps limits in this process,
@@ -169,25 +172,29 @@ class RedisSharedState implements SharedState {
   }
 
   #call(command: (typeof COMMANDS)[number], args: Array<string | number>): Promise<Reply> {
-    // Not connected: fail now rather than wait in ioredis's offline queue.
-    if (this.#client.status !== "ready")
+    // Lost the connection: fail now rather than wait in ioredis's offline queue. A client still
+    // making its first connection gets the timeout to finish it.
+    const status = this.#client.status;
+    if (status === "reconnecting" || status === "close" || status === "end")
       return Promise.reject(
-        new NetworkError(`redis shared state: the client is ${this.#client.status}`, { provider: "redis" }),
+        new NetworkError(`redis shared state: the client is ${status}`, { provider: "redis" }),
       );
-    return this.#guard(command, this.#client[command](...args));
+    // The first connection may take longer than one command (a cold start, a busy host).
+    const limit = status === "ready" ? this.#timeoutMs : Math.max(this.#timeoutMs, 2_000);
+    return this.#guard(command, this.#client[command](...args), limit);
   }
 
-  #guard<T>(operation: string, pending: Promise<T>): Promise<T> {
+  #guard<T>(operation: string, pending: Promise<T>, limitMs = this.#timeoutMs): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            new NetworkError(`redis shared state: ${operation} took over ${this.#timeoutMs} ms`, {
+            new NetworkError(`redis shared state: ${operation} took over ${limitMs} ms`, {
               provider: "redis",
             }),
           ),
-        this.#timeoutMs,
+        limitMs,
       );
     });
     pending.catch(() => {}); // a late failure after the timeout won must not go unhandled

@@ -20,6 +20,7 @@ const MINUTE_MS = 60_000;
 export class SharedRateLimiter {
   readonly #store: SharedState;
   readonly #buckets: Array<{ reason: SharedRateReason; key: string; capacity: number }> = [];
+  readonly #periodMs: number;
   readonly #line = new LocalLine();
   /** The store's last answer on how long the head must still wait. */
   lastWaitMs = 0;
@@ -27,13 +28,24 @@ export class SharedRateLimiter {
   constructor(
     store: SharedState,
     key: string,
-    limits: { requestsPerMinute?: number | undefined; tokensPerMinute?: number | undefined },
+    limits: {
+      requestsPerMinute?: number | undefined;
+      tokensPerMinute?: number | undefined;
+      /** Each bucket holds what its limit allows in this long (default a minute). */
+      burstMs?: number | undefined;
+    },
   ) {
     this.#store = store;
+    this.#periodMs = limits.burstMs ?? MINUTE_MS;
+    const capacity = (perMinute: number) => (perMinute * this.#periodMs) / MINUTE_MS;
     if (limits.requestsPerMinute !== undefined)
-      this.#buckets.push({ reason: "requests", key: `${key}:rpm`, capacity: limits.requestsPerMinute });
+      this.#buckets.push({
+        reason: "requests",
+        key: `${key}:rpm`,
+        capacity: capacity(limits.requestsPerMinute),
+      });
     if (limits.tokensPerMinute !== undefined)
-      this.#buckets.push({ reason: "tokens", key: `${key}:tpm`, capacity: limits.tokensPerMinute });
+      this.#buckets.push({ reason: "tokens", key: `${key}:tpm`, capacity: capacity(limits.tokensPerMinute) });
   }
 
   /** Calls of this process waiting now. */
@@ -72,7 +84,7 @@ export class SharedRateLimiter {
     await this.#store.adjustTokens({
       key: tokens.key,
       capacity: tokens.capacity,
-      periodMs: MINUTE_MS,
+      periodMs: this.#periodMs,
       cost: delta,
     });
   }
@@ -81,7 +93,7 @@ export class SharedRateLimiter {
     return this.#buckets.map((b) => ({
       key: b.key,
       capacity: b.capacity,
-      periodMs: MINUTE_MS,
+      periodMs: this.#periodMs,
       cost: cost[b.reason],
     }));
   }
