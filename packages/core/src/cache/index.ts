@@ -20,7 +20,9 @@ export {
   placeCacheBreakpoints,
   promptCache,
 } from "./prompt-cache.js";
+export { sameQuestion } from "./same-question.js";
 export {
+  DEFAULT_SEMANTIC_THRESHOLD,
   SEMANTIC_STORE_TIMEOUT_MS,
   type SemanticCacheOptions,
   semanticCache,

@@ -36,8 +36,13 @@ export function lexicalWords(text: string): string[] {
   return normalized.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
+/** True for a word that carries little meaning on its own ("the", "how", "can", ...). */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 /** A crude suffix stripper (plurals, -ing, -ed) so "branches" meets "branch" and "Sundays" "Sunday". */
-function stem(word: string): string {
+export function stem(word: string): string {
   if (word.length <= 4) return word;
   return word.replace(/ies$/, "y").replace(/(ing|ed|es|s)$/, "");
 }

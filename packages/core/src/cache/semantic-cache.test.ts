@@ -160,6 +160,30 @@ describe("semanticCache", () => {
     expect(base.requests).toHaveLength(4);
   });
 
+  it("needs no threshold, and its defaults turn away near-misses that the old defaults (0.85, facts guard) served", async () => {
+    const hub = new EventHub();
+    const seen: KeelEvent[] = [];
+    hub.on((e) => seen.push(e));
+    const model = pipe(
+      scriptedModel((_, call) => `answer ${call}`),
+      semanticCache({ embedder, events: hub }),
+    );
+    const pairs: Array<[string, string]> = [
+      ["How many kilometers are in 5 miles?", "How many meters are in 5 miles?"],
+      ["What should I eat before a marathon?", "What should I eat after a marathon?"],
+      ["Is a lion stronger than a tiger?", "Is a tiger stronger than a lion?"],
+    ];
+    for (const [i, [a, b]] of pairs.entries()) {
+      await model.generate(ask(a, { tenant: `t${i}` }));
+      expect((await model.generate(ask(b, { tenant: `t${i}` }))).cached, b).toBeUndefined();
+    }
+    expect(
+      seen.filter((e) => e.type === "cache.miss").map((e) => (e as { reason: string }).reason),
+    ).toContain("rejected-by-verify");
+    await model.generate(ask("How do I reset my password?"));
+    expect((await model.generate(ask("How can I reset my password?"))).cached).toBe(true);
+  });
+
   it("goes on without the cache when the embedder fails", async () => {
     const broken: EmbeddingModel = {
       provider: "x",

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { sameKeyFacts } from "./content-guard.js";
+import { sameQuestion } from "./same-question.js";
+
+// Near-misses that the facts-only guard lets through (same numbers, negations and names).
+const nearMisses: Array<[string, string]> = [
+  ["How many kilometers are in 5 miles?", "How many meters are in 5 miles?"],
+  ["Is a lion stronger than a tiger?", "Is a lion weaker than a tiger?"],
+  ["What should I eat before a marathon?", "What should I eat after a marathon?"],
+  ["How do I cancel my subscription?", "How do I renew my subscription?"],
+  ["Is it safe to drink tap water?", "Is it unsafe to drink tap water?"],
+  ["Is a lion stronger than a tiger?", "Is a tiger stronger than a lion?"],
+  ["How many kilometers are in 5 miles?", "How many miles are in 5 kilometers?"],
+  [
+    "Does the train from Boston to New York stop in Providence?",
+    "Does the train from New York to Boston stop in Providence?",
+  ],
+  ["Is Mount Everest taller than K2?", "Is K2 taller than Mount Everest?"],
+  ["What is the boiling point of ethanol?", "What is the boiling point of methanol?"],
+];
+
+const paraphrases: Array<[string, string]> = [
+  ["How do I reset my password?", "How can I reset my password?"],
+  ["What is the capital of France?", "Could you tell me what the capital of France is?"],
+  ["How do I reset my password?", "How do I reset my pasword?"],
+  ["What should I eat before a marathon?", "Before a marathon, what should I eat?"],
+  ["Is tea or coffee healthier?", "Is coffee or tea healthier?"],
+];
+
+describe("sameQuestion (the semantic cache's default guard)", () => {
+  it.each(nearMisses)("turns away %s / %s, which sameKeyFacts lets through", (a, b) => {
+    expect(sameKeyFacts(a, b)).toBe(true);
+    expect(sameQuestion(a, b)).toBe(false);
+    expect(sameQuestion(b, a)).toBe(false);
+  });
+
+  it.each(paraphrases)("lets %s / %s through", (a, b) => {
+    expect(sameQuestion(a, b)).toBe(true);
+    expect(sameQuestion(b, a)).toBe(true);
+  });
+
+  it("keeps the facts checks: numbers, negations and names", () => {
+    expect(sameQuestion("Is a fever of 38 degrees dangerous?", "Is a fever of 40 degrees dangerous?")).toBe(
+      false,
+    );
+    expect(sameQuestion("Is the account verified?", "Is the account not verified?")).toBe(false);
+    expect(sameQuestion("Who is the CEO of Microsoft?", "Who is the CEO of Apple?")).toBe(false);
+  });
+});
