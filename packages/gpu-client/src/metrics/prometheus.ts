@@ -1,3 +1,4 @@
+/// <reference path="./parse-prometheus-text-format.d.ts" />
 import { OutputParseError } from "@keel/core";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 
