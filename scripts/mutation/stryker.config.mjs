@@ -57,6 +57,6 @@ export default {
   cleanTempDir: true,
   // A loaded machine makes a test run slower than the dry run measured; a mutant is only a
   // timeout when it runs far past that.
-  timeoutMS: 10_000,
+  timeoutMS: 5_000,
   timeoutFactor: 2,
 };
