@@ -2,17 +2,9 @@
  * The smallest real worker Keel should serve: one HTTP model with retry, fallback to a second
  * endpoint, and the exact-match cache. scripts/check-size.mjs bundles it and enforces the budget.
  */
-import {
-  createModelStream,
-  fallback,
-  type Model,
-  type ModelRequest,
-  pipe,
-  retry,
-  type StreamEvent,
-  toKeelError,
-} from "@keel/core";
+import { fallback, type Model, type ModelRequest, pipe, retry, type StreamEvent } from "@keel/core";
 import { cache, MemoryCacheStore } from "@keel/core/cache";
+import { createModelStream, toKeelError } from "@keel/core/provider";
 
 /** A minimal model over an OpenAI-compatible, non-streaming chat endpoint. */
 function httpModel(id: string, url: string, apiKey: string): Model {
