@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidRequestError } from "../errors.js";
+import { EventHub, type KeelEvent } from "../events.js";
 import { ModelRegistry, modelRegistry } from "./model-registry.js";
 import { MODEL_DATA_VERSION, MODELS } from "./models.js";
 
@@ -69,5 +70,21 @@ describe("modelRegistry", () => {
     // The shared registry is untouched.
     expect(modelRegistry.get("gpt-4o")?.pricing?.outputPerMTok).toBe(10);
     expect(() => registry.register({ ...MODELS[0]!, contextWindow: 0 })).toThrow(InvalidRequestError);
+  });
+
+  it("warns once per unknown model id (a misspelled id is otherwise priced as unknown without a word)", () => {
+    const hub = new EventHub();
+    const seen: KeelEvent[] = [];
+    hub.on((e) => seen.push(e));
+    const registry = new ModelRegistry(MODELS, "v1", { events: hub });
+    expect(registry.get("gpt-4o-mini-typo")).toBeUndefined();
+    expect(registry.get("gpt-4o-mini-typo")).toBeUndefined();
+    expect(registry.get("claude-sonet-4-5")).toBeUndefined();
+    expect(registry.get("gpt-4o-2024-08-06")?.id).toBe("gpt-4o");
+    expect(registry.get("gpt-4o")?.id).toBe("gpt-4o");
+    expect(seen).toMatchObject([
+      { type: "registry.unknown-model", model: "gpt-4o-mini-typo", registryVersion: "v1", level: "warning" },
+      { type: "registry.unknown-model", model: "claude-sonet-4-5" },
+    ]);
   });
 });

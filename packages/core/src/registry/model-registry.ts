@@ -1,6 +1,11 @@
 import { InvalidRequestError } from "../errors.js";
+import { type EventHub, events as globalEvents } from "../events.js";
 import type { ModelInfo } from "./model-info.js";
 import { MODEL_DATA_VERSION, MODELS } from "./models.js";
+import "./registry-events.js";
+
+/** Unknown ids remembered for the once-per-id warning; beyond this, warnings repeat rather than grow memory. */
+const MAX_REPORTED = 10_000;
 
 /**
  * Suffixes a provider adds to a registered id for a snapshot of the same model: dates
@@ -22,9 +27,13 @@ export class ModelRegistry {
   #aliases = new Map<string, string>();
   #version: string;
   #edits = 0;
+  #hub: EventHub | undefined;
+  #reported = new Set<string>();
 
-  constructor(models: ModelInfo[] = [], version = "custom") {
+  /** `options.events`: where `registry.unknown-model` warnings go (default: the global hub). */
+  constructor(models: ModelInfo[] = [], version = "custom", options: { events?: EventHub } = {}) {
     this.#version = version;
+    this.#hub = options.events;
     for (const info of models) this.#add(info);
   }
 
@@ -33,7 +42,10 @@ export class ModelRegistry {
     return this.#edits ? `${this.#version}+local.${this.#edits}` : this.#version;
   }
 
-  /** The model with this id, alias, or a dated snapshot of it ("gpt-4o-2024-08-06"); undefined if unknown. */
+  /**
+   * The model with this id, alias, or a dated snapshot of it ("gpt-4o-2024-08-06"); undefined if
+   * unknown, after a `registry.unknown-model` warning event the first time that id is asked for.
+   */
   get(id: string): ModelInfo | undefined {
     const key = bareId(id);
     const direct = this.#models.get(this.#aliases.get(key) ?? key);
@@ -44,7 +56,21 @@ export class ModelRegistry {
       if (key.startsWith(name) && SNAPSHOT_SUFFIX.test(key.slice(name.length)))
         if (!best || name.length > best.id.length) best = info;
     }
+    if (!best) this.#warnUnknown(id, key);
     return best;
+  }
+
+  #warnUnknown(id: string, key: string): void {
+    const hub = this.#hub ?? globalEvents;
+    // Nobody listening yet: keep the warning for the first lookup someone can hear.
+    if (!hub.active || this.#reported.has(key)) return;
+    if (this.#reported.size >= MAX_REPORTED) this.#reported.clear();
+    this.#reported.add(key);
+    hub.emit("registry.unknown-model", {
+      model: id,
+      registryVersion: this.version,
+      level: "warning",
+    });
   }
 
   /** Like `get`, but throws a clear error for an unknown model. */
