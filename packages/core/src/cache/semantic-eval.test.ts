@@ -5,11 +5,11 @@ import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/scripted-model.js";
 import { lexicalEmbedder } from "./lexical-embedder.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
-import { semanticCache } from "./semantic-cache.js";
+import { DEFAULT_SEMANTIC_THRESHOLD, semanticCache } from "./semantic-cache.js";
 import data from "./testdata/paraphrase-pairs.json" with { type: "json" };
 
 // Figures are for Keel's lexical embedder (hashed words and bigrams), NOT a neural sentence
-// embedder; its weights were tuned on this same set, so they flatter it. Plug another
+// embedder; its weights and the cache's defaults were tuned on this same set, so they flatter it. Plug another
 // EmbeddingModel into `evaluate` to measure a real one.
 type Pair = { a: string; b: string; label: "same" | "different"; category: string };
 const pairs = data.pairs as Pair[];
@@ -88,8 +88,9 @@ describe("semantic cache evaluation on the labelled pair set", () => {
       expect(guarded.byCategory.get("negation") ?? 0).toBe(0);
       expect(guarded.byCategory.get("number-change") ?? 0).toBe(0);
     }
-    // The recommended operating point for this embedder: 0.85 with the guard.
-    const chosen = results.get("0.85/true")!;
+    // The defaults (0.8 with the sameQuestion guard), chosen on this set and the tuning half of
+    // bench/src/cache/paraphrase-pairs.ts; held-out figures: bench:semantic-cache.
+    const chosen = results.get(`${DEFAULT_SEMANTIC_THRESHOLD}/true`)!;
     expect(chosen.falseHitRate).toBeLessThanOrEqual(0.03);
     expect(chosen.hitRate).toBeGreaterThanOrEqual(0.4);
   });
