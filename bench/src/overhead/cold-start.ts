@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { installPacked } from "./keel-bundle.js";
+import type { ModuleUrl } from "./keel-bundle.js";
 import { median } from "./measure.js";
 
 /**
@@ -35,15 +35,15 @@ function importOnce(url: string): Omit<ColdStartRow, "label"> {
 
 /**
  * Cold-start cost of `import`ing `@keel/core` + `@keel/providers/openai` against `openai` alone, as
- * a user gets them: the packages are built and packed, the tarballs npm-installed with `openai`
- * into a project in `dir`, and each import runs in fresh `node` processes, alternating, `reps`
- * times each. `extraMs` is the median paired difference in wall time, `extraCpuMs` in CPU time.
+ * a user gets them: `moduleUrl` writes the importing modules into the project `installPacked`
+ * made (the packed packages npm-installed with `openai`). Each import runs in fresh `node`
+ * processes, alternating, `reps` times each. `extraMs` is the median paired difference in wall
+ * time, `extraCpuMs` in CPU time.
  */
 export async function coldStart(
-  dir: string,
+  moduleUrl: ModuleUrl,
   reps: number,
 ): Promise<{ rows: ColdStartRow[]; extraMs: number; extraCpuMs: number }> {
-  const moduleUrl = installPacked(dir);
   const targets = [
     { label: "node alone (no import)", url: "" },
     { label: "`openai`", url: moduleUrl("openai-only", 'import * as sdk from "openai";\nexport { sdk };') },

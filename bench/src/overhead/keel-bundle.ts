@@ -79,13 +79,16 @@ function workspaceOpenAIVersion(): string {
   return (JSON.parse(readFileSync(join(folder, "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** Writes a module with `source` into the installed project and returns its URL. */
+export type ModuleUrl = (name: string, source: string) => string;
+
 /**
  * What a user installs: builds and packs `@keel/core` and `@keel/providers` (scripts/pack.mjs),
  * then `npm install`s the tarballs and the workspace's `openai` version into a project in `dir`.
  * Returns `url(name, source)`, which writes a module with `source` into that project (so its
  * imports resolve from the project's node_modules, as in an app) and returns its URL.
  */
-export function installPacked(dir: string): (name: string, source: string) => string {
+export function installPacked(dir: string): ModuleUrl {
   const project = join(dir, "packed-app");
   const tarballDir = join(dir, "tarballs");
   mkdirSync(project, { recursive: true });

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Model } from "@keel/core";
 import type { OpenAISettings } from "@keel/providers/openai";
 import { coldStart } from "./cold-start.js";
-import { bundle, bundleDir } from "./keel-bundle.js";
+import { bundleDir, installPacked, type ModuleUrl } from "./keel-bundle.js";
 import { measure, median, type Sample } from "./measure.js";
 import { openaiModuleUrl } from "./resolve-openai.js";
 
@@ -58,10 +58,9 @@ function pinApart(serverPid: number): void {
   }
 }
 
-/** Keel compiled from its sources into plain JS, as it ships (tsx would add a helper call to every closure). */
-async function loadKeel(dir: string) {
-  const url = await bundle(
-    dir,
+/** Keel as users get it: the packed packages' dist, npm-installed (tsx would add a helper call to every closure). */
+async function loadKeel(moduleUrl: ModuleUrl) {
+  const url = moduleUrl(
     "keel-model",
     'export { pipe, retry, timeout } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
   );
@@ -70,11 +69,13 @@ async function loadKeel(dir: string) {
 
 async function main(): Promise<void> {
   const { dir, dispose } = bundleDir();
+  // Built, packed and installed before the CPUs are pinned: the build may use all of them.
+  const moduleUrl = installPacked(dir);
   const { child, baseURL } = await startServer();
   const { OpenAI } = (await import(openaiModuleUrl())) as {
     OpenAI: new (options: { baseURL: string; apiKey: string; maxRetries: number }) => OpenAIClient;
   };
-  const { pipe, retry, timeout, openai } = await loadKeel(dir);
+  const { pipe, retry, timeout, openai } = await loadKeel(moduleUrl);
   const client = new OpenAI({ baseURL, apiKey: "bench", maxRetries: 0 });
   const keel: Model = pipe(
     openai("gpt-4o-mini", { baseURL, apiKey: "bench" }),
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
   }
 
   console.log(`\nCold-start import, fresh node processes, median of ${IMPORTS} each\n`);
-  const cold = await coldStart(dir, IMPORTS);
+  const cold = await coldStart(moduleUrl, IMPORTS);
   dispose();
   console.log("| import | in-process import | its CPU time | whole process |");
   console.log("|---|---:|---:|---:|");
