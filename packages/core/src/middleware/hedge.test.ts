@@ -266,6 +266,30 @@ describe("hedge (generate)", () => {
     ]);
   });
 
+  it("records a stream's time to first content as the caller saw it, hedge included", async () => {
+    const hub = new EventHub();
+    const seen = hedgeEvents(hub);
+    const { model } = signalRecording((_req, call) =>
+      call % 2 === 0 ? { text: "straggler", delayMs: 60_000 } : { text: "hedge", delayMs: 10 },
+    );
+    const hedged = pipe(model, hedge({ afterMs: 100, quantile: 0.5, window: 2, minSamples: 2, events: hub }));
+    for (let i = 0; i < 2; i++) {
+      const stream = hedged.stream(request);
+      const text = textOf(stream);
+      await vi.advanceTimersByTimeAsync(110);
+      expect(await text).toBe("hedge");
+    }
+    const third = textOf(hedged.stream(request)).catch(() => "");
+    await vi.advanceTimersByTimeAsync(110);
+    expect(seen.filter((e) => e.startsWith("sent"))).toEqual([
+      "sent after 100",
+      "sent after 100",
+      "sent after 110",
+    ]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await third;
+  });
+
   it("rejects bad options", () => {
     expect(() => hedge({ quantile: 1 })).toThrow(InvalidRequestError);
     expect(() => hedge({ quantile: 0 })).toThrow(/quantile/);
