@@ -29,7 +29,14 @@ describe("redisSharedState", () => {
     await store.addToCounter({ key: "c", windowMs: 1000, delta: 1 });
     await store.acquireLease("l", 1, 1000);
     await store.writeRecord("r", 0, "v", 1000);
-    expect((await client.keys(`${prefix}keys:*`)).sort()).toEqual([
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await client.scan(cursor, "MATCH", `${prefix}keys:*`, "COUNT", 1000);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== "0");
+    expect(keys.sort()).toEqual([
       `${prefix}keys:ss:b:b`,
       `${prefix}keys:ss:l:l`,
       `${prefix}keys:ss:n:c`,

@@ -51,11 +51,9 @@ function replica(name: string, scenario: Scenario, keys: string) {
   let err = "";
   proc.stdout!.on("data", (d: Buffer) => {
     out += d;
-    if (process.env.KEEL_DEBUG) console.log(name, "out", String(d));
   });
   proc.stderr!.on("data", (d: Buffer) => {
     err += d;
-    if (process.env.KEEL_DEBUG) console.log(name, String(d));
   });
   const done = new Promise<Record<string, unknown>>((resolve, reject) =>
     proc.on("exit", (code, signal) => {
@@ -68,7 +66,6 @@ function replica(name: string, scenario: Scenario, keys: string) {
   done.catch(() => {}); // a test that expects the child to die awaits `done` itself
   const started = new Promise<void>((resolve, reject) => {
     proc.stdout!.on("data", () => {
-      if (process.env.KEEL_DEBUG) console.log(name, "check", JSON.stringify(out));
       if (out.startsWith("ready")) resolve();
     });
     done.then(() => reject(new Error(`replica ${name} ended before it was ready`)), reject);
@@ -80,7 +77,6 @@ function replica(name: string, scenario: Scenario, keys: string) {
 async function together(names: string[], scenario: Scenario, keys: string) {
   const all = names.map((name) => replica(name, scenario, keys));
   await Promise.all(all.map((r) => r.started));
-  if (process.env.KEEL_DEBUG) console.log("all ready");
   for (const r of all) r.go();
   return Promise.all(all.map((r) => r.done));
 }
@@ -179,7 +175,6 @@ describe("replicas sharing Redis state", () => {
       cooldownMs,
     };
     const results = await together(["r1", "r2", "r3", "r4"], scenario, keys);
-    if (process.env.KEEL_DEBUG) console.log(results, server.received);
     for (const result of results) {
       expect(result.unhandled).toEqual([]);
       expect((result.outcomes as Record<string, number>)["circuit-open"]).toBeGreaterThan(0);
