@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { TimeoutError } from "../errors.js";
-import type { StreamEvent } from "../model.js";
-import { pipe } from "../pipe.js";
-import { scriptedModel } from "../testing/index.js";
+import { AbortedError, TimeoutError } from "../errors.js";
+import type { CallOptions, StreamEvent } from "../model.js";
+import { pipe, wrapModel } from "../pipe.js";
+import { type ScriptStep, scriptedModel } from "../testing/index.js";
 import { drain, recordEvents } from "./__fixtures__/harness.js";
 import { timeout } from "./timeout.js";
 
@@ -85,5 +85,83 @@ describe("timeout: a shorter stream limit still fires when `ms` is set", () => {
     const { error } = await done;
     expect(error?.message).toMatch(/did not finish within 100 ms/);
     expect(of("timeout.fired")).toMatchObject([{ afterMs: 100, limit: "total" }]);
+  });
+});
+
+describe("timeout: which limit is reported", () => {
+  it("reports its own limit when the model further in hits the deadline it was given first", async () => {
+    const { hub, of } = recordEvents();
+    const innerError = new TimeoutError("the inner model's own deadline timer");
+    // Fails at the deadline it was handed, from a timer set before the middleware's own.
+    const selfTimed = wrapModel(scriptedModel(["x"]), {
+      stream: (_request, options) => {
+        const failed = new Promise<never>((_, reject) =>
+          setTimeout(() => reject(innerError), (options?.deadline ?? 0) - Date.now()),
+        );
+        failed.catch(() => undefined);
+        return { response: failed, [Symbol.asyncIterator]: () => ({ next: () => failed }) };
+      },
+    });
+    const done = drain(pipe(selfTimed, timeout({ ms: 100, events: hub })).stream(req));
+    await vi.advanceTimersByTimeAsync(100);
+    const { error } = await done;
+    expect(error?.message).toMatch(/did not finish within 100 ms/);
+    expect(error?.cause).toBe(innerError);
+    expect(of("timeout.fired")).toMatchObject([{ afterMs: 100, limit: "total" }]);
+  });
+
+  it("passes on a model's own timeout that came before any limit of its", async () => {
+    const { hub, of } = recordEvents();
+    const early = new TimeoutError("upstream gave up");
+    const model = scriptedModel([{ events: [{ type: "fail", error: early }] }]);
+    const { error } = await drain(pipe(model, timeout({ ms: 1000, events: hub })).stream(req));
+    expect(error).toBe(early);
+    expect(of("timeout.fired")).toEqual([]);
+  });
+});
+
+describe("timeout: the request behind a stream", () => {
+  function spied(script: ScriptStep[]) {
+    const inner = scriptedModel(script);
+    const calls: CallOptions[] = [];
+    const model = wrapModel(inner, {
+      stream: (r, o) => {
+        calls.push(o ?? {});
+        return inner.stream(r, o);
+      },
+    });
+    return { model, calls };
+  }
+
+  it("is aborted with AbortedError when the consumer stops early, and left alone when the stream ends", async () => {
+    const stopped = spied([
+      {
+        events: [
+          { type: "text-delta", text: "a" },
+          { type: "pause", ms: 10_000 },
+        ],
+      },
+    ]);
+    const stream = pipe(stopped.model, timeout({ ms: 60_000 })).stream(req);
+    for await (const e of stream) if (e.type === "text-delta") break;
+    const signal = stopped.calls[0]?.signal;
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(AbortedError);
+
+    const finished = spied(["complete"]);
+    const { error } = await drain(pipe(finished.model, timeout({ ms: 60_000 })).stream(req));
+    expect(error).toBeUndefined();
+    expect(finished.calls[0]?.signal?.aborted).toBe(false);
+  });
+});
+
+describe("timeout options", () => {
+  it("names the option a bad value was given for, and asks for at least one limit", () => {
+    for (const name of ["ms", "firstTokenMs", "idleMs"] as const) {
+      expect(() => timeout({ [name]: -1 }), name).toThrow(
+        `timeout: option \`${name}\` must be a number >= 0`,
+      );
+    }
+    expect(() => timeout({})).toThrow("timeout: give at least one of `ms`, `firstTokenMs`, `idleMs`");
   });
 });
