@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mutation-tests one source file (or a few) against the tests beside it, keeping that file's
 # incremental results and report apart from the full run's:
-#   scripts/mutation/one.sh <name> <tests glob[,glob]> <file to mutate>[,<file>] [stryker options]
+#   scripts/mutation/one.sh <name> '<tests glob> [<glob>...]' <file to mutate>[,<file>...] [stryker options]
+# (files to mutate are separated by commas, so no {a,b} braces there; test globs by spaces)
 # e.g. scripts/mutation/one.sh retry 'packages/core/src/middleware/retry*.test.ts' packages/core/src/middleware/retry.ts
 set -euo pipefail
 name="$1" tests="$2" mutate="$3"

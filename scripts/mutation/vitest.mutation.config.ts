@@ -8,7 +8,7 @@ import workspace from "../../vitest.config.js";
  * The narrowing lives here rather than in Stryker's `testFiles` option because Stryker 9.6.1
  * activates a static mutant (a module-level constant such as an error class's `retryable`)
  * only after the module has loaded when `testFiles` is set, so every such mutant survives
- * (stryker-js#6144). `KEEL_MUTATION_TESTS` (comma-separated, repo-relative globs) narrows it
+ * (stryker-js#6144). `KEEL_MUTATION_TESTS` (repo-relative globs, separated by spaces) narrows it
  * further for a run on one file.
  */
 const defaultTests = [
@@ -23,7 +23,7 @@ const defaultTests = [
   "packages/gpu-client/src/routing/*.test.ts",
 ];
 // biome-ignore lint/suspicious/noUndeclaredEnvVars: read by a Stryker run, never by a turbo task
-const tests = process.env.KEEL_MUTATION_TESTS?.split(",").filter(Boolean) ?? defaultTests;
+const tests = process.env.KEEL_MUTATION_TESTS?.split(/\s+/).filter(Boolean) ?? defaultTests;
 
 type Project = { test: { name: string; root: string; include?: string[] } };
 const projects = ((workspace.test?.projects ?? []) as Project[])
