@@ -199,7 +199,7 @@ async function capacity(requests: ModelRequest[]): Promise<number> {
   return s.all.length / s.seconds;
 }
 
-for (const workload of values.workloads.split(",") as ("shared-prefix" | "random")[]) {
+for (const workload of values.workloads.split(",").filter(Boolean) as ("shared-prefix" | "random")[]) {
   // Capacity is measured on its own requests (another seed), not on the ones the runs use.
   const cap = await capacity(requestsFor(workload, REQUESTS, 99));
   console.log(

@@ -82,3 +82,14 @@ describe("continuous batching, prefix caching and preemption on the virtual cloc
     expect(engine.pool.usage).toBe(0);
   });
 });
+
+describe("a crashed virtual engine", () => {
+  it("has nothing left to do, even with a step in progress", () => {
+    const engine = new SimEngine(replicaParams(), { virtual: true });
+    engine.submit({ prompt: "z".repeat(4000), maxTokens: 50, sink: { tokens() {}, finished() {} } });
+    engine.advanceTo(30);
+    expect(engine.nextEventTime()).toBeLessThan(Infinity);
+    engine.crash();
+    expect(engine.nextEventTime()).toBe(Infinity);
+  });
+});

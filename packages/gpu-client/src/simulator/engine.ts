@@ -150,8 +150,9 @@ export class SimEngine {
    * queued request becomes ready); Infinity when idle.
    */
   nextEventTime(): number {
+    if (this.#closed) return Infinity;
     if (this.#pending) return this.#pending.end;
-    if (this.#closed || this.paused) return Infinity;
+    if (this.paused) return Infinity;
     if (this.#running.length > 0) return this.#sim;
     let next = Infinity;
     for (const s of this.#waiting) next = Math.min(next, s.readyAt);
@@ -270,6 +271,7 @@ export class SimEngine {
   /** Stops the clock and drops every request without telling their sinks (a crash). */
   crash(): void {
     this.#closed = true;
+    this.#pending = undefined;
     if (this.#timer) clearTimeout(this.#timer);
     this.#waiting = [];
     this.#running = [];
