@@ -18,6 +18,7 @@ import {
   RateLimitedError,
   TimeoutError,
 } from "./errors.js";
+import { McpToolError } from "./mcp/mcp-errors.js";
 
 describe("which errors are worth retrying by default", () => {
   it("retries transient failures: rate limits, overload, timeouts, network resets, 5xx, an open circuit", () => {
@@ -59,6 +60,10 @@ describe("which errors are worth retrying by default", () => {
     const error = new KeelError("something");
     expect(error.code).toBe("unknown");
     expect(error.name).toBe("KeelError");
+  });
+
+  it("names the errors defined outside this file after their classes too", () => {
+    expect(new McpToolError("tool failed", []).name).toBe("McpToolError");
   });
 
   it("adds no cause property when there was no cause, so logs show none", () => {
