@@ -1,7 +1,7 @@
 export * from "./errors.js";
+export type { AddResult } from "./long-term/add-plan.js";
 export type { ConversationTurn, ExtractedMemory } from "./long-term/extraction.js";
 export {
-  type AddResult,
   type ExtractResult,
   LongTermMemory,
   type LongTermMemoryOptions,

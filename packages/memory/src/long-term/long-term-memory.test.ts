@@ -212,6 +212,48 @@ describe("LongTermMemory", () => {
     }
   });
 
+  it("applies conflict handling inside one addMany call, in input order", async () => {
+    const { ltm } = memory();
+    const [first, second, third] = await ltm.addMany(user, [
+      { kind: "preference", subject: "diet", content: "Ana is vegetarian", time: Date.UTC(2023, 2, 1) },
+      { kind: "preference", subject: "diet", content: "Ana is vegan now", time: Date.UTC(2023, 5, 1) },
+      { kind: "preference", subject: "Diet", content: "ana is vegan NOW", sourceTurnIds: ["t3"] },
+    ]);
+    expect([first!.action, second!.action, third!.action]).toEqual(["added", "updated", "unchanged"]);
+    expect(second!.invalidated.map((r) => r.id)).toEqual([first!.record.id]);
+    expect(third!.record.id).toBe(second!.record.id);
+    expect((await ltm.list(user)).map((r) => [r.content, r.sourceTurnIds])).toEqual([
+      ["Ana is vegan now", ["t3"]],
+    ]);
+    // The same holds for a fresh instance reading the store, not only for this one's index.
+    const history = await ltm.history(user, "diet");
+    expect(history.map((r) => [r.content, r.validTo, r.invalidatedBy])).toEqual([
+      ["Ana is vegetarian", Date.UTC(2023, 5, 1), second!.record.id],
+      ["Ana is vegan now", undefined, undefined],
+    ]);
+  });
+
+  it("leaves the store as it was when embedding the new memories fails", async () => {
+    const store = new InMemoryStateStore();
+    const embedder = lexicalEmbedder();
+    let fail = false;
+    const flaky = {
+      ...embedder,
+      embed: (texts: string[]) => (fail ? Promise.reject(new Error("embedder down")) : embedder.embed(texts)),
+    };
+    const ltm = new LongTermMemory({ store, embedder: flaky });
+    const old = await ltm.add(user, { kind: "fact", subject: "employer", content: "Ana works at a bakery" });
+    const before = await store.list(user);
+    fail = true;
+    await expect(
+      ltm.add(user, { kind: "fact", subject: "employer", content: "Ana is a nurse" }),
+    ).rejects.toThrow(/embedder down/);
+    expect(await store.list(user)).toEqual(before);
+    expect(await store.read(user, "ltm/history")).toHaveLength(1);
+    fail = false;
+    expect((await ltm.list(user)).map((r) => r.id)).toEqual([old.record.id]);
+  });
+
   it("rebuilds its index from the store, reusing stored embeddings", async () => {
     const store = new InMemoryStateStore();
     const embedder = lexicalEmbedder();

@@ -2,14 +2,15 @@ import { type EmbeddingModel, InvalidRequestError, type Model, type Usage } from
 import { VersionConflictError } from "../errors.js";
 import type { StateStore } from "../persistent/state-store.js";
 import { resolveScope, type Scope, scopeId } from "../scope.js";
+import { type AddResult, planAdds } from "./add-plan.js";
 import { type ConversationTurn, extractMemories } from "./extraction.js";
 import { embedAll, type IndexOptions, MemoryIndex } from "./memory-index.js";
 import {
-  type CheckedInput,
   checkInput,
   type MemoryInput,
   type MemoryKind,
   type MemoryRecord,
+  normalizeText,
   toMillis,
   validAt,
 } from "./memory-record.js";
@@ -30,14 +31,6 @@ export interface LongTermMemoryOptions {
   index?: IndexOptions;
   scoring?: ScoringOptions;
   now?: () => number;
-}
-
-/** What `add` did. */
-export interface AddResult {
-  action: "added" | "updated" | "unchanged";
-  record: MemoryRecord;
-  /** Memories it replaced, now with `validTo` set. */
-  invalidated: MemoryRecord[];
 }
 
 /** Narrows and tunes `search`. */
@@ -105,75 +98,57 @@ export class LongTermMemory {
     return (await this.addMany(scope, [input]))[0]!;
   }
 
-  /** Stores several memories in order (one embedding call), with `add`'s conflict handling. */
+  /**
+   * Stores several memories in order (one embedding call), with `add`'s conflict handling: a
+   * later input conflicts with an earlier one of the same call as it would with a stored one.
+   * Nothing is written until every new memory is embedded, so a failing embedder changes nothing.
+   */
   async addMany(scope: Scope, inputs: MemoryInput[]): Promise<AddResult[]> {
     const s = resolveScope(scope);
+    if (!Array.isArray(inputs)) throw new InvalidRequestError("addMany needs an array of memory inputs");
     const checked = inputs.map(checkInput);
     const index = await this.#index(s);
-    const now = this.#now();
-    const results: AddResult[] = [];
-    const fresh: MemoryRecord[] = [];
-    for (const input of checked) {
-      const same = this.#conflicting(index, input);
-      const duplicate = same.find((r) => normalize(r.content) === normalize(input.content));
-      if (duplicate && input.supersedes === undefined) {
-        const merged = await this.#update(s, duplicate.id, (r) => ({
-          ...r,
-          confidence: Math.max(r.confidence, input.confidence),
-          sourceTurnIds: [...new Set([...r.sourceTurnIds, ...input.sourceTurnIds])],
-          updatedAt: now,
-        }));
-        index.add(merged, merged.embedding?.vector);
-        results.push({ action: "unchanged", record: merged, invalidated: [] });
-        continue;
-      }
-      const record: MemoryRecord = {
-        id: crypto.randomUUID(),
-        kind: input.kind,
-        subject: input.subject,
-        content: input.content,
-        confidence: input.confidence,
-        importance: input.importance,
-        sourceTurnIds: input.sourceTurnIds,
-        ...(input.speaker !== undefined ? { speaker: input.speaker } : {}),
-        ...(input.thread !== undefined ? { thread: input.thread } : {}),
-        ...(input.position !== undefined ? { position: input.position } : {}),
-        ...(input.time !== undefined ? { time: input.time } : {}),
-        validFrom: input.time ?? now,
-        createdAt: now,
-        updatedAt: now,
-      };
-      const invalidated: MemoryRecord[] = [];
-      for (const old of same)
-        invalidated.push(await this.#invalidate(s, index, old.id, record.validFrom, record.id));
-      fresh.push(record);
-      results.push({ action: invalidated.length ? "updated" : "added", record, invalidated });
+    const { results, fresh, merges, ends } = planAdds(index, checked, this.#now());
+    if (this.#embedder && fresh.length) {
+      const vectors = await embedAll(
+        this.#embedder,
+        fresh.map((r) => index.textOf(r)),
+      );
+      fresh.forEach((r, i) => {
+        r.embedding = { model: this.#embedder!.id, vector: vectors[i]! };
+      });
     }
-    if (fresh.length) {
-      if (this.#embedder) {
-        const vectors = await embedAll(
-          this.#embedder,
-          fresh.map((r) => index.textOf(r)),
-        );
-        fresh.forEach((r, i) => {
-          r.embedding = { model: this.#embedder!.id, vector: vectors[i]! };
-        });
-      }
-      for (const r of fresh) {
-        await this.#store.put(s, RECORD_PREFIX + r.id, r, { expectedVersion: 0 });
-        index.add(r, r.embedding?.vector);
-      }
+    // New memories first, so an `invalidatedBy` never names one that is not stored.
+    for (const r of fresh) {
+      await this.#store.put(s, RECORD_PREFIX + r.id, r, { expectedVersion: 0 });
+      index.add(r, r.embedding?.vector);
+    }
+    const written = new Map<string, MemoryRecord>();
+    for (const [id, merge] of merges) {
+      const merged = await this.#update(s, id, (r) => ({
+        ...r,
+        confidence: Math.max(r.confidence, merge.confidence),
+        sourceTurnIds: [...new Set([...r.sourceTurnIds, ...merge.sourceTurnIds])],
+        updatedAt: merge.at,
+      }));
+      index.add(merged, merged.embedding?.vector);
+      written.set(id, merged);
+    }
+    for (const [id, end] of ends) written.set(id, await this.#invalidate(s, index, id, end.at, end.by));
+    for (const r of results) {
+      r.record = written.get(r.record.id) ?? r.record;
+      r.invalidated = r.invalidated.map((old) => written.get(old.id) ?? old);
+    }
+    const changes = results.filter((r) => r.action !== "unchanged");
+    if (changes.length)
       await this.#store.append(
         s,
         HISTORY_STREAM,
-        results
-          .filter((r) => r.action !== "unchanged")
-          .map((r) => ({
-            type: r.action,
-            data: { id: r.record.id, replaced: r.invalidated.map((i) => i.id) },
-          })),
+        changes.map((r) => ({
+          type: r.action,
+          data: { id: r.record.id, replaced: r.invalidated.map((i) => i.id) },
+        })),
       );
-    }
     return results;
   }
 
@@ -215,7 +190,7 @@ export class LongTermMemory {
   /** Every version of what is known about a subject, valid and superseded, in the order they held. */
   async history(scope: Scope, subject: string): Promise<MemoryRecord[]> {
     const all = await this.list(scope, { includeInvalid: true });
-    return all.filter((r) => normalize(r.subject) === normalize(subject));
+    return all.filter((r) => normalizeText(r.subject) === normalizeText(subject));
   }
 
   /** The memories that best answer `query`, scored by relevance, recency, importance and time words. */
@@ -364,20 +339,6 @@ export class LongTermMemory {
     this.#indexes.delete(scopeId(resolveScope(scope)));
   }
 
-  /** Valid memories of the same kind and subject as the input, which it would replace. */
-  #conflicting(index: MemoryIndex, input: CheckedInput): MemoryRecord[] {
-    if (input.supersedes !== undefined) {
-      const target = index.records.get(input.supersedes);
-      if (!target) throw new InvalidRequestError(`supersedes: no memory "${input.supersedes}" for this user`);
-      return target.validTo === undefined ? [target] : [];
-    }
-    if (input.kind === "episode" || input.subject === "") return [];
-    const subject = normalize(input.subject);
-    return [...index.records.values()].filter(
-      (r) => r.kind === input.kind && r.validTo === undefined && normalize(r.subject) === subject,
-    );
-  }
-
   async #invalidate(
     s: { tenant: string; user: string },
     index: MemoryIndex,
@@ -448,8 +409,4 @@ export class LongTermMemory {
   async #dimensions(): Promise<number> {
     return (await this.#embedder!.embed(["dimensions"])).embeddings[0]!.length;
   }
-}
-
-function normalize(text: string): string {
-  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
 }

@@ -117,3 +117,8 @@ export function checkInput(input: MemoryInput): CheckedInput {
 export function validAt(record: MemoryRecord, at: number): boolean {
   return record.validFrom <= at && (record.validTo === undefined || at < record.validTo);
 }
+
+/** Text as compared for sameness of subjects and contents: NFKC, lower case, spaces collapsed. */
+export function normalizeText(text: string): string {
+  return text.normalize("NFKC").toLowerCase().replace(/\s+/g, " ").trim();
+}
