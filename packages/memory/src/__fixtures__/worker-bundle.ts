@@ -30,7 +30,7 @@ export async function bundleStoreWorker(): Promise<string> {
         // pg asks whether it runs on Cloudflare by constructing a `Response` unless `navigator`
         // says otherwise; on Node 20, which has no `navigator`, that loads undici, about a
         // seventh of a worker's start-up. Node 21+ defines `navigator` with this user agent.
-        "globalThis.navigator ??= { userAgent: `Node.js/${process.versions.node.split('.')[0]}` };",
+        "globalThis.navigator ??= { userAgent: 'Node.js/' + process.versions.node.split('.')[0] };",
         // The bundled CommonJS drivers require Node's built-ins.
         'import { createRequire as __keelRequire } from "node:module"; const require = __keelRequire(import.meta.url);',
       ].join("\n"),
