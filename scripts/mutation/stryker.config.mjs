@@ -6,7 +6,9 @@
 //     --incrementalFile reports/mutation/by-file/retry.json
 // The tests run are the ones beside the code in scope (vitest.mutation.config.ts).
 // Results are kept in reports/mutation/incremental.json, so a rerun only tests mutants whose
-// code or covering tests changed.
+// code or covering tests changed. Static mutants (module-level constants) have no per-test
+// coverage, so a result of theirs is reused even after a test that kills them was added
+// (stryker-js#6119): pass --force after adding such a test.
 
 /** Source files in scope; tests, fixtures and re-export barrels are not mutated. */
 const mutate = [
