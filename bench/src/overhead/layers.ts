@@ -72,7 +72,7 @@ const keel = (await import(
   await bundle(
     dir,
     "keel-layers",
-    'export { fallback, pipe, retry, timeout } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
+    'export { fallback, pipe, retry, timeout, validateRequest } from "@keel/core";\nexport { openai } from "@keel/providers/openai";',
   )
 )) as typeof import("@keel/core") & typeof import("@keel/providers/openai");
 dispose();
@@ -132,4 +132,47 @@ for (const [label, model] of models.filter(([l]) => !process.env.ONLY || l === p
     cells.push(((median(blocks) * 1000) / CALLS).toFixed(1));
   }
   console.log(`| ${label} | ${cells.join(" | ")} |`);
+}
+
+// The request check every model runs before it sends anything (included in the rows above), alone:
+// the one-message request above, and a 20-turn tool conversation with parts.
+const conversation = {
+  messages: [
+    { role: "system" as const, content: "You are terse." },
+    ...Array.from({ length: 5 }, (_, i) => [
+      { role: "user" as const, content: [{ type: "text" as const, text: `question ${i}` }] },
+      {
+        role: "assistant" as const,
+        content: [
+          { type: "text" as const, text: "Let me look." },
+          { type: "tool-call" as const, id: `c${i}`, name: "search", arguments: { q: "x" } },
+        ],
+      },
+      {
+        role: "tool" as const,
+        content: [{ type: "tool-result" as const, toolCallId: `c${i}`, name: "search", result: "found" }],
+      },
+      { role: "assistant" as const, content: "Here it is." },
+    ]).flat(),
+  ],
+  tools: [{ name: "search", inputSchema: { type: "object" } }],
+  temperature: 0.2,
+  maxOutputTokens: 500,
+};
+if (!process.env.ONLY && !process.env.OP) {
+  for (const [label, req] of [
+    ["validateRequest(), 1 message", request],
+    [`validateRequest(), ${conversation.messages.length} messages with tool calls`, conversation],
+  ] as const) {
+    // Synchronous, so timed in a plain loop: an awaited op would mostly measure the await.
+    const block = (count: number) => {
+      const cpu = process.cpuUsage();
+      for (let i = 0; i < count; i++) keel.validateRequest(req);
+      const used = process.cpuUsage(cpu);
+      return (used.user + used.system) / 1000;
+    };
+    block(CALLS);
+    const blocks = Array.from({ length: 5 }, () => block(CALLS * 10));
+    console.log(`| ${label} | ${((median(blocks) * 1000) / (CALLS * 10)).toFixed(2)} | (same) |`);
+  }
 }

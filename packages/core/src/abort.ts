@@ -1,5 +1,6 @@
 import { AbortedError, KeelError, TimeoutError } from "./errors.js";
 import type { CallOptions } from "./model.js";
+import { validateCallOptions } from "./validate-request.js";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -42,9 +43,13 @@ function firesByDeadline(signal: AbortSignal, deadline: number | undefined): boo
  * Aborts `controller` when the caller aborts or the deadline passes, as `callSignal` does, for
  * code that must also abort the same controller for reasons of its own (one signal instead of
  * two joined with `AbortSignal.any`, which is costly on hot paths). Returns the cleanup function.
- * The controller must belong to one call: its signal is marked call-scoped.
+ * The controller must belong to one call: its signal is marked call-scoped. Throws
+ * `InvalidRequestError` for malformed options (a `deadline` that is not a time, a `signal` that
+ * is not an AbortSignal).
  */
 export function linkCallOptions(controller: AbortController, options: CallOptions | undefined): () => void {
+  // Every model call passes here before it sends anything: a NaN deadline must not mean "none".
+  validateCallOptions(options);
   const parent = options?.signal;
   const deadline = options?.deadline;
   let timer: ReturnType<typeof setTimeout> | undefined;

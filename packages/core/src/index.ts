@@ -21,3 +21,4 @@ export * from "./structured/index.js";
 export * from "./telemetry/essentials.js";
 export * from "./tokens/index.js";
 export * from "./tools/index.js";
+export { validateCallOptions, validateRequest } from "./validate-request.js";

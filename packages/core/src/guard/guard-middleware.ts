@@ -4,6 +4,7 @@ import type { ContentPart, Message } from "../messages.js";
 import type { CallOptions, Middleware, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { createModelStream } from "../stream/model-stream.js";
+import { validateRequest } from "../validate-request.js";
 import { checkUntrusted, type DetectInjectionOptions, detectInjection } from "./detect-injection.js";
 import { detectPii } from "./detect-pii.js";
 import { GuardBlockedError, type GuardFinding } from "./guard-errors.js";
@@ -115,6 +116,8 @@ export function guard(options: GuardOptions = {}): Middleware {
 
     /** Checks and rewrites the request; returns it with a restore function for the answer. */
     const prepare = async (request: ModelRequest, callOptions: CallOptions | undefined) => {
+      // The guard reads every message before the model does: a malformed one is refused typed here.
+      validateRequest(request, next.provider);
       const { messages, sites } = textSites(request.messages);
       let sensitive = false;
       let restore: ((text: string) => string) | undefined;

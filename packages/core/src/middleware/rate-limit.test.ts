@@ -56,10 +56,10 @@ describe("estimateRequestTokens", () => {
         { role: "assistant", content: [{ type: "tool-call", id: "1", name: "ab", arguments: { a: 1 } }] },
         { role: "tool", content: [{ type: "tool-result", toolCallId: "1", name: "ab", result: "abcdef" }] },
       ],
-      maxOutputTokens: 0,
+      maxOutputTokens: 1,
     };
-    // 4 + 4 + (2 + '{"a":1}'.length = 9) + 6 = 23 chars -> 6 tokens
-    expect(estimateRequestTokens(request)).toBe(6);
+    // 4 + 4 + (2 + '{"a":1}'.length = 9) + 6 = 23 chars -> 6 tokens, + 1 output token
+    expect(estimateRequestTokens(request)).toBe(7);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   rethrow,
   type StepResult,
 } from "../stream/stream-read.js";
+import { requestProblem } from "../validate-request.js";
 import { CallObservation } from "./call-observation.js";
 
 export interface ObserveOptions {
@@ -31,7 +32,9 @@ export function observeModel(model: Model, options: ObserveOptions = {}): Model 
     id: model.id,
     capabilities: model.capabilities,
     generate(request, call) {
-      if (!hub.active) return model.generate(request, call);
+      // A malformed request is refused by the model itself, typed, before anything is sent: it is
+      // not a call, and recording its prompt could fail on the very fields that are wrong.
+      if (!hub.active || requestProblem(request) !== undefined) return model.generate(request, call);
       const observation = new CallObservation(hub, model, request, call, false);
       observation.start();
       return model.generate(request, call).then(
@@ -46,7 +49,7 @@ export function observeModel(model: Model, options: ObserveOptions = {}): Model 
       );
     },
     stream(request, call) {
-      if (!hub.active) return model.stream(request, call);
+      if (!hub.active || requestProblem(request) !== undefined) return model.stream(request, call);
       return observedStream(
         model.stream(request, call),
         new CallObservation(hub, model, request, call, true),

@@ -1,5 +1,6 @@
 import { type ContentPart, type Message, partsOf } from "../messages.js";
 import type { ModelRequest } from "../model.js";
+import { validateRequest } from "../validate-request.js";
 
 /** Output tokens assumed when the request does not cap them. */
 const DEFAULT_OUTPUT_TOKENS = 256;
@@ -40,6 +41,8 @@ export function messageText(message: Message): string {
  * `maxOutputTokens` (or 256 when unset). The rate limiter corrects it from real usage afterwards.
  */
 export function estimateRequestTokens(request: ModelRequest): number {
+  // Callers (rate limits, budgets) estimate before any model sees the request: refuse it typed here.
+  validateRequest(request);
   let chars = 0;
   for (const message of request.messages) for (const part of partsOf(message)) chars += partText(part).length;
   return Math.ceil(chars / 4) + (request.maxOutputTokens ?? DEFAULT_OUTPUT_TOKENS);

@@ -5,6 +5,7 @@ import {
   type Model,
   type ModelRequest,
   OutputParseError,
+  validateRequest,
 } from "@keel/core";
 import { chunkEventSource, createModelStream, toKeelError } from "@keel/core/provider";
 import { SERVER_ROUTES, type ServerKind } from "../server-kinds.js";
@@ -67,10 +68,11 @@ export function endpointModel(target: EndpointTarget): EndpointModel {
     target,
     capabilities: { streaming: true, tools: true, jsonSchema: true, vision: false, reasoning: false },
     stream(request: ModelRequest, options?: CallOptions) {
-      const model = request.providerOptions?.["gpu-client"]?.model;
-      const body = chatBody(request, typeof model === "string" ? model : target.model, true);
       return createModelStream(
         (signal) => {
+          validateRequest(request, target.kind);
+          const model = request.providerOptions?.["gpu-client"]?.model;
+          const body = chatBody(request, typeof model === "string" ? model : target.model, true);
           const events = new ChatChunkEvents(target.id);
           return chunkEventSource<Record<string, any>>({
             open: async () => sseJson((await post(routes.chat, body, options, signal)).body, target.id),

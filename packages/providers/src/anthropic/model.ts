@@ -14,6 +14,7 @@ import {
   NetworkError,
   OutputParseError,
   type ToolCallPart,
+  validateRequest,
 } from "@keel/core";
 import {
   abortReason,
@@ -65,6 +66,7 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
 
   async function generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
     const startedAt = Date.now();
+    validateRequest(request, PROVIDER);
     const plan = toAnthropicRequest(request, context, false);
     const { signal, dispose } = callSignal(options);
     try {
@@ -90,6 +92,7 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
     function produce(signal: AbortSignal) {
       return chunkEventSource<unknown>({
         async open() {
+          validateRequest(request, PROVIDER);
           const plan = toAnthropicRequest(request, context, true);
           // The SDK sends and checks the request; Keel reads the event stream itself (`sseChunks`).
           const response = await client.messages

@@ -7,6 +7,7 @@ import type {
   ModelResponse,
   ModelStream,
 } from "@keel/core";
+import { validateRequest } from "@keel/core";
 import {
   abortReason,
   callSignal,
@@ -46,6 +47,7 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
   };
 
   async function generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+    validateRequest(request, PROVIDER);
     const body = toGeminiRequest(request);
     const { signal, dispose } = callSignal(options);
     const accumulator = new ResponseAccumulator(PROVIDER, modelId);
@@ -76,6 +78,7 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
     function produce(signal: AbortSignal) {
       return chunkEventSource<EnhancedGenerateContentResponse>({
         async open() {
+          validateRequest(request, PROVIDER);
           const body = toGeminiRequest(request);
           if (signal.aborted) throw abortReason(signal);
           const result = await sdk.generateContentStream(sdkParams(body), {

@@ -10,6 +10,7 @@ import {
   type ModelStream,
   ProviderUnavailableError,
   type StreamEvent,
+  validateRequest,
 } from "@keel/core";
 import { createModelStream, observeModel, Semaphore } from "@keel/core/provider";
 import type {
@@ -125,6 +126,7 @@ export function llamaCpp(settings: LlamaCppSettings): LlamaCppModel {
 
   function stream(request: ModelRequest, options?: CallOptions): ModelStream {
     async function* produce(signal: AbortSignal): AsyncGenerator<StreamEvent> {
+      validateRequest(request, PROVIDER);
       const state = await runtime.get();
       yield* generateOnSequence(state, await planFor(request, state), signal);
     }

@@ -63,14 +63,15 @@ describe("TGI fixtures through the tgi preset", () => {
   it("a tool-call stream cut mid-arguments is still an error, even for TGI", async () => {
     const chunks = fixture("tgi/chat-stream-tool-call.snapshot.json").slice(0, 9);
     server.enqueue(tgiStream(chunks));
-    await expect(tgi("tgi", settings()).stream({ messages: [] }).response).rejects.toThrow(
-      /tgi stream ended before its finish_reason arrived/,
-    );
+    await expect(
+      tgi("tgi", settings()).stream({ messages: [{ role: "user", content: "hi" }] }).response,
+    ).rejects.toThrow(/tgi stream ended before its finish_reason arrived/);
   });
 
   it('tgi/chat-stream-usage.snapshot.json: id "" on every chunk, finish length, usage from the final chunk', async () => {
     server.enqueue(tgiStream(fixture("tgi/chat-stream-usage.snapshot.json")));
-    const response = await tgi("tgi", settings()).stream({ messages: [] }).response;
+    const response = await tgi("tgi", settings()).stream({ messages: [{ role: "user", content: "hi" }] })
+      .response;
     expect(response.text).toBe("**Deep Learning: An Overview**\n=====================================\n\n");
     expect(response.finishReason).toBe("length");
     expect(response.usage).toEqual({ inputTokens: 40, outputTokens: 10, totalTokens: 50 });
@@ -80,7 +81,7 @@ describe("TGI fixtures through the tgi preset", () => {
 
   it("tgi/chat-completion-tool-call.snapshot.json: finish_reason stop with tool_calls reads as tool-calls", async () => {
     server.enqueue({ fixture: "tgi/chat-completion-tool-call.snapshot.json" });
-    const response = await tgi("tgi", settings()).generate({ messages: [] });
+    const response = await tgi("tgi", settings()).generate({ messages: [{ role: "user", content: "hi" }] });
     expect(response.toolCalls).toEqual([
       {
         type: "tool-call",
@@ -99,7 +100,7 @@ describe("TGI fixtures through the tgi preset", () => {
     const completion = fixture("tgi/chat-completion-tool-call.snapshot.json");
     completion.choices[0].message.tool_calls[0].function.arguments = weather;
     server.enqueue({ status: 200, json: completion });
-    const response = await tgi("tgi", settings()).generate({ messages: [] });
+    const response = await tgi("tgi", settings()).generate({ messages: [{ role: "user", content: "hi" }] });
     expect(response.toolCalls[0]).toMatchObject({ name: "get_current_weather", arguments: weather });
   });
 });
@@ -108,7 +109,7 @@ describe("vLLM fixtures", () => {
   it("vllm/completions-stream.excerpt.sse: /v1/completions chunks sent to a chat model fail clearly", async () => {
     server.enqueue({ fixture: "vllm/completions-stream.excerpt.sse" });
     const error = await vllm("Qwen/Qwen3-4B", settings())
-      .stream({ messages: [] })
+      .stream({ messages: [{ role: "user", content: "hi" }] })
       .response.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputParseError);
     expect((error as Error).message).toMatch(/vllm sent legacy text_completion chunks.*check the base URL/);
@@ -118,7 +119,7 @@ describe("vLLM fixtures", () => {
   it("vllm/completions.json: a text_completion body for a chat call is an OutputParseError, not a crash", async () => {
     server.enqueue({ fixture: "vllm/completions.json" });
     const error = await vllm("Qwen/Qwen3-4B", settings())
-      .generate({ messages: [] })
+      .generate({ messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OutputParseError);
     expect((error as Error).message).toMatch(

@@ -247,7 +247,8 @@ describe("streams without usage", () => {
     const off = onEvent((event) => seen.push(event));
     try {
       server.enqueue(sse([chunk({ content: "no usage here" }), chunk({}, "stop")]));
-      const response = await ollama("llama3.2", at()).stream({ messages: [] }).response;
+      const response = await ollama("llama3.2", at()).stream({ messages: [{ role: "user", content: "hi" }] })
+        .response;
       expect(response.text).toBe("no usage here");
       expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
       expect(seen.filter((e) => e.type === "model.usage.missing")).toEqual([
@@ -268,7 +269,9 @@ describe("streams without usage", () => {
         },
       ]),
     );
-    const response = await mistral("mistral-small-latest", at()).stream({ messages: [] }).response;
+    const response = await mistral("mistral-small-latest", at()).stream({
+      messages: [{ role: "user", content: "hi" }],
+    }).response;
     expect(server.requests[0]!.body).not.toHaveProperty("stream_options");
     expect(response.usage).toEqual({ inputTokens: 6, outputTokens: 3, totalTokens: 9 });
   });
@@ -283,15 +286,24 @@ describe("streams without usage", () => {
         },
       ]),
     );
-    const response = await groq("llama-3.3-70b-versatile", at()).stream({ messages: [] }).response;
+    const response = await groq("llama-3.3-70b-versatile", at()).stream({
+      messages: [{ role: "user", content: "hi" }],
+    }).response;
     expect(response.usage).toEqual({ inputTokens: 23, outputTokens: 19, totalTokens: 42 });
   });
 });
 
 describe("host-specific request shapes", () => {
   it("Mistral: seed is random_seed", async () => {
-    await mistral("mistral-large-latest", at()).generate({ messages: [], seed: 7 });
-    expect(server.requests[0]!.body).toEqual({ model: "mistral-large-latest", messages: [], random_seed: 7 });
+    await mistral("mistral-large-latest", at()).generate({
+      messages: [{ role: "user", content: "hi" }],
+      seed: 7,
+    });
+    expect(server.requests[0]!.body).toEqual({
+      model: "mistral-large-latest",
+      messages: [{ role: "user", content: "hi" }],
+      random_seed: 7,
+    });
   });
 
   it("vLLM: top_k and vLLM extras from providerOptions.vllm; stop_reason in the answer is tolerated", async () => {
@@ -303,14 +315,14 @@ describe("host-specific request shapes", () => {
       ]),
     );
     const response = await vllm("Qwen/Qwen3-4B", at()).stream({
-      messages: [],
+      messages: [{ role: "user", content: "hi" }],
       topK: 20,
       stop: ["END"],
       providerOptions: { vllm: { min_p: 0.05, repetition_penalty: 1.1 } },
     }).response;
     expect(server.requests[0]!.body).toEqual({
       model: "Qwen/Qwen3-4B",
-      messages: [],
+      messages: [{ role: "user", content: "hi" }],
       top_k: 20,
       stop: ["END"],
       stream: true,
@@ -344,7 +356,10 @@ describe("host-specific request shapes", () => {
         kv_transfer_params: null,
       },
     });
-    const response = await vllm("Qwen/Qwen3-4B", at()).generate({ messages: [], stop: ["END"] });
+    const response = await vllm("Qwen/Qwen3-4B", at()).generate({
+      messages: [{ role: "user", content: "hi" }],
+      stop: ["END"],
+    });
     expect(response.content).toEqual([{ type: "text", text: "Paris" }]);
     expect(response.finishReason).toBe("stop");
     expect((response.raw as { choices: Array<{ stop_reason: string }> }).choices[0]!.stop_reason).toBe("END");
@@ -357,14 +372,17 @@ describe("host-specific request shapes", () => {
       }),
     );
     const model = openrouter("anthropic/claude-sonnet-4.5", at());
-    const streamed = await model.stream({ messages: [], reasoning: { budgetTokens: 2000 } }).response;
+    const streamed = await model.stream({
+      messages: [{ role: "user", content: "hi" }],
+      reasoning: { budgetTokens: 2000 },
+    }).response;
     expect(server.requests[0]!.body.reasoning).toEqual({ max_tokens: 2000 });
     expect(server.requests[0]!.body).not.toHaveProperty("reasoning_effort");
     expect(streamed.content).toEqual([
       { type: "reasoning", text: "hmm" },
       { type: "text", text: "yes" },
     ]);
-    await model.generate({ messages: [], reasoning: { effort: "high" } });
+    await model.generate({ messages: [{ role: "user", content: "hi" }], reasoning: { effort: "high" } });
     expect(server.requests[1]!.body.reasoning).toEqual({ effort: "high" });
   });
 
@@ -386,7 +404,9 @@ describe("host-specific request shapes", () => {
         usage: { prompt_tokens: 10, completion_tokens: 8, total_tokens: 18 },
       },
     });
-    const response = await deepseek("deepseek-reasoner", at()).generate({ messages: [] });
+    const response = await deepseek("deepseek-reasoner", at()).generate({
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(response.content).toEqual([
       { type: "reasoning", text: "2+2 is 4." },
       { type: "text", text: "4" },
@@ -395,30 +415,38 @@ describe("host-specific request shapes", () => {
   });
 
   it("options a host has no parameter for fail by name, or are left out when dropUnsupported says so", async () => {
-    await expect(deepseek("deepseek-chat", at()).generate({ messages: [], seed: 1 })).rejects.toThrow(
-      /deepseek has no parameter for `seed`/,
-    );
+    await expect(
+      deepseek("deepseek-chat", at()).generate({ messages: [{ role: "user", content: "hi" }], seed: 1 }),
+    ).rejects.toThrow(/deepseek has no parameter for `seed`/);
     const error = await groq("llama", at())
-      .generate({ messages: [], topK: 5 })
+      .generate({ messages: [{ role: "user", content: "hi" }], topK: 5 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidRequestError);
     expect(error).toMatchObject({ provider: "groq" });
     expect(server.requests).toHaveLength(0);
     await deepseek("deepseek-chat", at({ dropUnsupported: ["seed", "topK"] })).generate({
-      messages: [],
+      messages: [{ role: "user", content: "hi" }],
       seed: 1,
       topK: 3,
       temperature: 0.5,
     });
-    expect(server.requests[0]!.body).toEqual({ model: "deepseek-chat", messages: [], temperature: 0.5 });
+    expect(server.requests[0]!.body).toEqual({
+      model: "deepseek-chat",
+      messages: [{ role: "user", content: "hi" }],
+      temperature: 0.5,
+    });
   });
 
   it("per-model quirks override the preset's (a newer server that takes max_completion_tokens)", async () => {
     await vllm("m", at({ quirks: { maxTokensParam: "max_completion_tokens" } })).generate({
-      messages: [],
+      messages: [{ role: "user", content: "hi" }],
       maxOutputTokens: 10,
     });
-    expect(server.requests[0]!.body).toEqual({ model: "m", messages: [], max_completion_tokens: 10 });
+    expect(server.requests[0]!.body).toEqual({
+      model: "m",
+      messages: [{ role: "user", content: "hi" }],
+      max_completion_tokens: 10,
+    });
   });
 });
 
@@ -435,9 +463,19 @@ describe("openaiCompatible() for any other host", () => {
     const model = myHost("m1");
     expect(model.provider).toBe("my-host");
     expect(model.capabilities).toMatchObject({ vision: true, tools: true, reasoning: false });
-    await model.generate({ messages: [], topK: 4, providerOptions: { "my-host": { extra: "x" } } });
+    await model.generate({
+      messages: [{ role: "user", content: "hi" }],
+      topK: 4,
+      providerOptions: { "my-host": { extra: "x" } },
+    });
     const request = server.requests[0]!;
-    expect(request.body).toEqual({ model: "m1", messages: [], top_k: 4, extra: "x", custom: true });
+    expect(request.body).toEqual({
+      model: "m1",
+      messages: [{ role: "user", content: "hi" }],
+      top_k: 4,
+      extra: "x",
+      custom: true,
+    });
     expect(request.headers).toMatchObject({ authorization: "Bearer host-key", "x-host": "1" });
   });
 
@@ -448,7 +486,7 @@ describe("openaiCompatible() for any other host", () => {
       json: { error: "Model is overloaded", error_type: "overloaded" },
     });
     const error = await tgi("tgi", at())
-      .generate({ messages: [] })
+      .generate({ messages: [{ role: "user", content: "hi" }] })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
     expect(error).toMatchObject({ provider: "tgi", status: 429 });
@@ -461,7 +499,7 @@ describe("openaiCompatible() for any other host", () => {
     delete process.env.TOGETHER_API_KEY;
     try {
       const error = await together("m", { baseURL: server.openaiBaseURL })
-        .generate({ messages: [] })
+        .generate({ messages: [{ role: "user", content: "hi" }] })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AuthenticationError);
       expect((error as Error).message).toMatch(
@@ -469,7 +507,9 @@ describe("openaiCompatible() for any other host", () => {
       );
       expect(server.requests).toHaveLength(0);
       process.env.TOGETHER_API_KEY = "tg-from-env";
-      await together("m", at({ apiKey: undefined })).generate({ messages: [] });
+      await together("m", at({ apiKey: undefined })).generate({
+        messages: [{ role: "user", content: "hi" }],
+      });
       expect(server.requests[0]!.headers.authorization).toBe("Bearer tg-from-env");
     } finally {
       restore("OPENAI_API_KEY", saved.openai);
@@ -478,7 +518,7 @@ describe("openaiCompatible() for any other host", () => {
   });
 
   it("a self-hosted preset sends its placeholder key when none is configured", async () => {
-    await vllm("m", at({ apiKey: undefined })).generate({ messages: [] });
+    await vllm("m", at({ apiKey: undefined })).generate({ messages: [{ role: "user", content: "hi" }] });
     expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${process.env.VLLM_API_KEY ?? "EMPTY"}`);
   });
 });

@@ -6,6 +6,7 @@ import type {
   ModelResponse,
   StreamEvent,
 } from "@keel/core";
+import { validateRequest } from "@keel/core";
 import {
   abortReason,
   callSignal,
@@ -74,6 +75,7 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
     options: CallOptions | undefined,
     signal: AbortSignal,
   ): AsyncIterable<StreamEvent> {
+    validateRequest(request, provider);
     const body = toChatBody(modelId, request, { stream: true, ...bodyOptions });
     let mapper: ChatStreamMapper;
     return chunkEventSource({
@@ -104,6 +106,7 @@ export function openai(modelId: string, settings: OpenAIChatSettings = {}): Mode
     id: modelId,
     capabilities: openaiCapabilities(modelId, settings.capabilities),
     async generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+      validateRequest(request, provider);
       const body = toChatBody(modelId, request, { stream: false, ...bodyOptions });
       const acc = new ResponseAccumulator(provider, modelId);
       const { signal, dispose } = callSignal(options);

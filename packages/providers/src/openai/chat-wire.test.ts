@@ -197,7 +197,9 @@ describe("openai() request bodies on the wire", () => {
 
   it("takes the request id from the x-request-id header when the server sends one", async () => {
     server.enqueue({ text: "hello", usage: { input: 3, output: 1 } });
-    const streamed = await openai("gpt-4o", settings()).stream({ messages: [] }).response;
+    const streamed = await openai("gpt-4o", settings()).stream({
+      messages: [{ role: "user", content: "hi" }],
+    }).response;
     // The server numbers its x-request-id headers across the whole run; chunk ids are chatcmpl-….
     expect(streamed.requestId).toMatch(/^req_keel\d{8}$/);
     expect(streamed.text).toBe("hello");
@@ -212,7 +214,10 @@ describe("openai() request bodies on the wire", () => {
       fixture: "openai/chat-completion-text.json",
       headers: { "x-request-id": "req_fixture" },
     });
-    expect((await openai("gpt-4o", settings()).generate({ messages: [] })).requestId).toBe("req_fixture");
+    expect(
+      (await openai("gpt-4o", settings()).generate({ messages: [{ role: "user", content: "hi" }] }))
+        .requestId,
+    ).toBe("req_fixture");
   });
 
   it("keeps tool-call arguments that are not valid JSON, marked, without failing the call", async () => {
@@ -220,7 +225,9 @@ describe("openai() request bodies on the wire", () => {
       text: "",
       toolCalls: [{ id: "call_bad", name: "lookup", arguments: '{"q": "unterminated' }],
     });
-    const response = await openai("gpt-4o", settings()).stream({ messages: [] }).response;
+    const response = await openai("gpt-4o", settings()).stream({
+      messages: [{ role: "user", content: "hi" }],
+    }).response;
     expect(response.toolCalls).toHaveLength(1);
     expect(response.toolCalls[0]).toMatchObject({
       id: "call_bad",

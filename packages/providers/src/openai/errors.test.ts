@@ -53,7 +53,11 @@ describe("a model without an API key", () => {
   it("can be declared, and fails its first call with AuthenticationError", async () => {
     vi.stubEnv("OPENAI_API_KEY", undefined);
     const model = openai("gpt-4o");
-    await expect(model.generate({ messages: [] })).rejects.toBeInstanceOf(AuthenticationError);
-    await expect(model.stream({ messages: [] }).response).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(model.generate({ messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    await expect(
+      model.stream({ messages: [{ role: "user", content: "hi" }] }).response,
+    ).rejects.toBeInstanceOf(AuthenticationError);
   });
 });

@@ -1,4 +1,5 @@
 import type { CallOptions, Model, ModelRequest, ModelResponse, StreamEvent } from "@keel/core";
+import { validateRequest } from "@keel/core";
 import {
   abortReason,
   callSignal,
@@ -49,6 +50,7 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
     options: CallOptions | undefined,
     signal: AbortSignal,
   ): AsyncIterable<StreamEvent> {
+    validateRequest(request, PROVIDER);
     const body = toResponsesBody(modelId, request, {
       stream: true,
       ...bodyOptions,
@@ -81,6 +83,7 @@ export function openaiResponses(modelId: string, settings: OpenAIResponsesSettin
     id: modelId,
     capabilities,
     async generate(request: ModelRequest, options?: CallOptions): Promise<ModelResponse> {
+      validateRequest(request, PROVIDER);
       const body = toResponsesBody(modelId, request, {
         stream: false,
         ...bodyOptions,
