@@ -44,5 +44,33 @@ export function tool<S extends z.ZodType, O>(definition: Tool<S, O>): Tool<S, O>
     );
   if (definition.timeoutMs !== undefined && !(definition.timeoutMs > 0))
     throw new InvalidRequestError(`tool "${definition.name}": timeoutMs must be positive`);
+  checkInputSchema(definition.name, definition.input);
+  if (typeof definition.execute !== "function")
+    throw new InvalidRequestError(`tool "${definition.name}": execute must be a function`);
   return definition;
+}
+
+/**
+ * The model only ever sees a tool's input as JSON Schema. A zod type that JSON Schema cannot
+ * express (a date, a bigint, a function, a custom check) would go out as `{}`: the model could
+ * not know what to send, every call would fail validation and the tool would never run.
+ */
+function checkInputSchema(name: string, input: unknown): void {
+  const schema = input as Partial<z.ZodType> | null | undefined;
+  if (typeof schema !== "object" || schema === null || typeof schema.safeParse !== "function")
+    throw new InvalidRequestError(
+      `tool "${name}": input must be a zod schema such as z.object({ ... }), got ${schema === null ? "null" : typeof schema}`,
+    );
+  if (typeof schema.toJSONSchema !== "function") return; // older zod: toToolDefinition says so
+  try {
+    // The tool's input side: a transform applies after the model's JSON has been checked.
+    schema.toJSONSchema({ unrepresentable: "throw", io: "input" });
+  } catch (error) {
+    throw new InvalidRequestError(
+      `tool "${name}": its input schema cannot be expressed as JSON Schema, so no model could call it ` +
+        `(${error instanceof Error ? error.message : String(error)}). Use types JSON carries ` +
+        "(an ISO date as z.iso.datetime(), a big integer as a string) and convert in execute",
+      { cause: error },
+    );
+  }
 }
