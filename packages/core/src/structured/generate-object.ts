@@ -3,7 +3,7 @@ import { ContentFilteredError, OutputParseError } from "../errors.js";
 import type { CallOptions, Model, ModelResponse, Usage } from "../model.js";
 import { addUsage } from "./add-usage.js";
 import { type ObjectIssue, parseObjectText } from "./object-parse.js";
-import { buildObjectRequest, type ObjectRequestOptions, repairTurns } from "./object-request.js";
+import { buildObjectRequest, type ObjectRequestOptions, repairLimit, repairTurns } from "./object-request.js";
 
 /** Options of `generateObject`: what to ask, the schema, and how many repairs to allow. */
 export interface GenerateObjectOptions<S extends z.ZodType> extends ObjectRequestOptions<S> {
@@ -42,8 +42,8 @@ export async function generateObject<S extends z.ZodType>(
   options: GenerateObjectOptions<S>,
   callOptions?: CallOptions,
 ): Promise<GenerateObjectResult<z.output<S>>> {
+  const maxRepairs = repairLimit(options.maxRepairs);
   const { request, mode } = buildObjectRequest(model, options);
-  const maxRepairs = options.maxRepairs ?? 2;
   let messages = request.messages;
   let usage: Usage | undefined;
   for (let attempt = 1; ; attempt++) {

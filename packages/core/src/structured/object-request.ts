@@ -42,6 +42,19 @@ export function toProviderJsonSchema(schema: z.ZodType): JsonSchema {
   return json;
 }
 
+/**
+ * The number of repairs allowed (default 2). Anything but a whole number from 0 up is refused:
+ * `NaN` would repair forever, each request longer than the last.
+ */
+export function repairLimit(maxRepairs: number | undefined): number {
+  if (maxRepairs === undefined) return 2;
+  if (typeof maxRepairs !== "number" || !Number.isSafeInteger(maxRepairs) || maxRepairs < 0)
+    throw new InvalidRequestError(
+      `maxRepairs must be a whole number of 0 or more, got ${String(maxRepairs)}`,
+    );
+  return maxRepairs;
+}
+
 /** True when every object in the schema requires all its properties and forbids others (OpenAI strict mode). */
 export function isStrictCompatible(schema: unknown): boolean {
   if (Array.isArray(schema)) return schema.every(isStrictCompatible);

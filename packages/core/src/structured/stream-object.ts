@@ -10,7 +10,7 @@ import {
   throwIfRefused,
 } from "./generate-object.js";
 import { type ObjectIssue, parseObjectText } from "./object-parse.js";
-import { buildObjectRequest, repairTurns } from "./object-request.js";
+import { buildObjectRequest, repairLimit, repairTurns } from "./object-request.js";
 import { parsePartialJson } from "./partial-json.js";
 
 /** A value still being written: any property may be missing, strings may be cut short. */
@@ -58,8 +58,8 @@ export function streamObject<S extends z.ZodType>(
 
   async function* run(): AsyncGenerator<ObjectStreamEvent<T>> {
     try {
+      const maxRepairs = repairLimit(options.maxRepairs);
       const { request, mode } = buildObjectRequest(model, options);
-      const maxRepairs = options.maxRepairs ?? 2;
       let messages = request.messages;
       let usage: Usage | undefined;
       for (let attempt = 1; ; attempt++) {
