@@ -36,6 +36,15 @@ export interface FallbackOptions {
   buildContinuation?: ContinuationBuilder;
   /** Where `fallback.taken` events go. Default: the global `events` hub. */
   events?: EventHub;
+  /**
+   * After an authentication or permission error (a key that is missing, wrong or revoked), move the
+   * call to a model of another provider, which has a key of its own. Default false: the error is
+   * rethrown, because it is a configuration mistake that every call will hit, and a fallback
+   * would hide it behind a slower, dearer model. Set it where availability matters more, and
+   * watch `fallback.taken` events with `errorCode: "authentication"`. A model of the same
+   * provider shares the key, so it is never tried after such an error.
+   */
+  fallbackOnAuthError?: boolean;
 }
 
 interface FallbackSetup {
@@ -53,10 +62,20 @@ interface FallbackSetup {
  * `fallbackAttempts(error)` lists every failed call.
  */
 export function fallback(models: Model[], options: FallbackOptions = {}): Middleware {
+  if (!Array.isArray(models))
+    throw new InvalidRequestError(
+      `fallback: give an array of models, as in fallback([backup]); got ${isModel(models) ? "one model" : typeof models}`,
+    );
   if (models.length === 0) throw new InvalidRequestError("fallback: give at least one model to fall back to");
+  const notModel = models.findIndex((m) => !isModel(m));
+  if (notModel >= 0)
+    throw new InvalidRequestError(
+      `fallback: models[${notModel}] is not a model (an object with generate and stream methods)`,
+    );
+  const shouldFallback = options.shouldFallback ?? defaultShouldFallback;
   const base = {
     policy: {
-      shouldFallback: options.shouldFallback ?? defaultShouldFallback,
+      shouldFallback: options.fallbackOnAuthError ? authAware(shouldFallback) : shouldFallback,
       preferOtherProvider: options.preferOtherProvider ?? true,
     },
     buildContinuation: options.buildContinuation ?? buildContinuationRequest,
@@ -69,6 +88,23 @@ export function fallback(models: Model[], options: FallbackOptions = {}): Middle
       stream: (request, callOptions) => streamWithFallback(setup, request, callOptions),
     });
   };
+}
+
+function isModel(value: unknown): value is Model {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Model).generate === "function" &&
+    typeof (value as Model).stream === "function"
+  );
+}
+
+/** `policy`, except that authentication and permission errors move to another provider's model. */
+function authAware(policy: FallbackPolicy): FallbackPolicy {
+  return (error, from, to) =>
+    error.code === "authentication" || error.code === "permission"
+      ? to.provider !== from.provider
+      : policy(error, from, to);
 }
 
 async function generateWithFallback(
