@@ -36,11 +36,12 @@ export function rejectUnsupported(
 
 /**
  * The text sent back for a tool result. OpenAI has no error flag on tool results, so an error
- * result is marked in the text the model reads.
+ * result is marked in the text the model reads, once: core's tool loop already writes its error
+ * results as `Error: ...`.
  */
 export function toolResultText(part: ToolResultPart): string {
   const text = typeof part.result === "string" ? part.result : JSON.stringify(part.result ?? null);
-  return part.isError ? `Error: ${text}` : text;
+  return part.isError && !text.startsWith("Error:") ? `Error: ${text}` : text;
 }
 
 /** The arguments of a tool call as the JSON text OpenAI expects back, unchanged when the model's text is known. */
