@@ -139,6 +139,11 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       ...(o.signal ? { signal: o.signal } : {}),
     };
     const vectorOf = async () => (await embedder!.embed([query], o.signal ? { signal: o.signal } : {}))[0]!;
+    const rerankDepth = options.rerankDepth ?? Math.max(20, 3 * k);
+    const mmrDepth = options.mmr?.depth ?? Math.max(20, 3 * k);
+    // Only the results a later stage looks at are built: building every candidate's result
+    // object cost about as much CPU as both searches together.
+    const keep = options.reranker ? rerankDepth : options.mmr ? mmrDepth : k;
 
     let results: RetrievedChunk[];
     if (mode === "hybrid" && fusion.method === "server") {
@@ -146,7 +151,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         { text: query, vector: await vectorOf() },
         { ...search, fusion: fusion.fusion, candidates },
       );
-      results = hits.map((h) => ({
+      results = hits.slice(0, keep).map((h) => ({
         ...h.chunk,
         score: h.score,
         scores: {
@@ -181,7 +186,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
       };
       if (mode !== "hybrid") {
         const hits = mode === "vector" ? vectorHits : keywordHits;
-        results = hits.map((h) => attach(h.chunk.id, h.score));
+        results = hits.slice(0, keep).map((h) => attach(h.chunk.id, h.score));
       } else {
         const lists: SearchHit[][] = [vectorHits, keywordHits].map((l) =>
           l.map((h) => ({ id: h.chunk.id, score: h.score })),
@@ -196,13 +201,12 @@ export function createRetriever(options: RetrieverOptions): Retriever {
                 ...(fusion.weights ? { weights: fusion.weights } : {}),
                 normalization: fusion.normalization ?? "min-max",
               });
-        results = fused.map((f) => attach(f.id, f.score, f.score));
+        results = fused.slice(0, keep).map((f) => attach(f.id, f.score, f.score));
       }
     }
 
     if (options.reranker && results.length > 0) {
-      const depth = options.rerankDepth ?? Math.max(20, 3 * k);
-      const head = results.slice(0, depth);
+      const head = results.slice(0, rerankDepth);
       const scores = await options.reranker.rerank(
         query,
         head.map((r) => r.text),
@@ -219,7 +223,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
     if (options.mmr && results.length > 0) {
       if (!embedder)
         throw new InvalidRequestError("createRetriever: mmr needs an embedder for the candidates' vectors");
-      const head = results.slice(0, options.mmr.depth ?? Math.max(20, 3 * k));
+      const head = results.slice(0, mmrDepth);
       const vectors = await embedder.embed(
         head.map((r) => r.text),
         o.signal ? { signal: o.signal } : {},
