@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureContent, events, type KeelEvent } from "@keel/core";
+import { captureContent, events, type KeelEvent, OutputParseError } from "@keel/core";
+import { scriptedModel } from "@keel/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recursiveChunker } from "../chunkers/recursive-chunker.js";
 import { contentHash } from "../content-hash.js";
@@ -8,7 +9,7 @@ import { defaultEmbedder } from "../embed/default-embedder.js";
 import { createEmbedder } from "../embed/embedder.js";
 import { MemoryStore } from "../stores/memory-store.js";
 import type { RagDocument } from "../types.js";
-import { teiReranker } from "./rerank.js";
+import { modelReranker, teiReranker } from "./rerank.js";
 import { createRetriever } from "./retriever.js";
 
 const docs: RagDocument[] = [
@@ -151,6 +152,38 @@ describe("createRetriever", () => {
       { type: "retrieval.finished" }
     >;
     expect(finished.error?.code).toBe("invalid-request");
+  });
+
+  it("reranks through a core Model's 0-10 grades, an answer without a number grading 0", async () => {
+    const { embedder, store } = await indexed();
+    const model = scriptedModel((request) => {
+      const passage = String(request.messages.at(-1)?.content);
+      if (passage.includes("Sleep")) return "9";
+      if (passage.includes("fibre")) return "Relevance: 12 out of 10";
+      return "I cannot say.";
+    });
+    const retriever = createRetriever({ store, embedder, reranker: modelReranker(model) });
+    const results = await retriever.retrieve("heart cholesterol sleep", { tenant: "acme", k: 4 });
+    expect(results.map((r) => [r.documentId, r.scores.rerank])).toEqual([
+      ["diet", 10],
+      ["sleep", 9],
+      [expect.any(String), 0],
+      [expect.any(String), 0],
+    ]);
+    expect(model.requests).toHaveLength(4);
+    expect(model.requests.every((r) => r.temperature === 0)).toBe(true);
+  });
+
+  it("fails with OutputParseError when a reranker scores another number of texts than it was given", async () => {
+    const { embedder, store } = await indexed();
+    const short = {
+      name: "short",
+      rerank: async (_q: string, texts: string[]) => texts.slice(1).map(() => 1),
+    };
+    const retriever = createRetriever({ store, embedder, reranker: short });
+    await expect(retriever.retrieve("cholesterol", { tenant: "acme", k: 2 })).rejects.toBeInstanceOf(
+      OutputParseError,
+    );
   });
 
   describe("with a TEI-style /rerank server", () => {

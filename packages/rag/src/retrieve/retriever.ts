@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   isKeelError,
   KeelError,
+  OutputParseError,
 } from "@keel/core";
 import { contentRedactor, isContentCaptured } from "@keel/core/provider";
 import {
@@ -213,7 +214,7 @@ export function createRetriever(options: RetrieverOptions): Retriever {
         o.signal ? { signal: o.signal } : {},
       );
       if (scores.length !== head.length)
-        throw new KeelError(
+        throw new OutputParseError(
           `reranker "${options.reranker.name}" scored ${scores.length} of ${head.length} texts`,
         );
       results = head
