@@ -5,6 +5,7 @@ import type {
   MessageCreateParamsStreaming,
 } from "@anthropic-ai/sdk/resources/messages";
 import {
+  AuthenticationError,
   type CallOptions,
   InvalidRequestError,
   type Model,
@@ -50,7 +51,7 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
         provider: PROVIDER,
       },
     );
-  const client = settings.client ?? buildClient(settings);
+  const client = lazyClient(settings);
   const traits = anthropicModelTraits(modelId);
   const context: AnthropicRequestContext = { modelId, traits, settings };
 
@@ -70,8 +71,11 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
     const plan = toAnthropicRequest(request, context, false);
     const { signal, dispose } = callSignal(options);
     try {
-      const { data, request_id } = await client.messages
-        .create(plan.body as unknown as MessageCreateParamsNonStreaming, requestOptions(signal, options))
+      const { data, request_id } = await client()
+        .messages.create(
+          plan.body as unknown as MessageCreateParamsNonStreaming,
+          requestOptions(signal, options),
+        )
         .withResponse();
       return toModelResponse(data as Message, {
         requestedModel: modelId,
@@ -95,8 +99,11 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
           validateRequest(request, PROVIDER);
           const plan = toAnthropicRequest(request, context, true);
           // The SDK sends and checks the request; Keel reads the event stream itself (`sseChunks`).
-          const response = await client.messages
-            .create(plan.body as unknown as MessageCreateParamsStreaming, requestOptions(signal, options))
+          const response = await client()
+            .messages.create(
+              plan.body as unknown as MessageCreateParamsStreaming,
+              requestOptions(signal, options),
+            )
             .asResponse();
           const contentType = response.headers.get("content-type") ?? "";
           if (!contentType.includes("text/event-stream")) {
@@ -148,9 +155,30 @@ export function anthropic(modelId: string, settings: AnthropicSettings = {}): Mo
   });
 }
 
-function buildClient(settings: AnthropicSettings): Anthropic {
+/**
+ * The SDK client, built on the first call so that a model can be declared where no key is set
+ * (a fallback declared at start-up), and a key set later is picked up. Without a key, each call
+ * fails with an `AuthenticationError` naming the variable, before anything is sent.
+ */
+function lazyClient(settings: AnthropicSettings): () => Anthropic {
+  let client = settings.client;
+  return () => {
+    if (client) return client;
+    const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+    // Empty variables count as unset; the SDK also takes a bearer token from ANTHROPIC_AUTH_TOKEN.
+    const apiKey = settings.apiKey || env?.ANTHROPIC_API_KEY;
+    if (!apiKey && !env?.ANTHROPIC_AUTH_TOKEN)
+      throw new AuthenticationError("no Anthropic API key: pass settings.apiKey or set ANTHROPIC_API_KEY", {
+        provider: PROVIDER,
+      });
+    client = buildClient(settings, apiKey);
+    return client;
+  };
+}
+
+function buildClient(settings: AnthropicSettings, apiKey: string | undefined): Anthropic {
   return new Anthropic({
-    ...(settings.apiKey !== undefined ? { apiKey: settings.apiKey } : {}),
+    ...(apiKey ? { apiKey } : {}),
     ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
     ...(settings.fetch !== undefined ? { fetch: settings.fetch as never } : {}),
     maxRetries: 0,

@@ -15,7 +15,7 @@ export type AnthropicDroppableOption =
 export type AnthropicStructuredOutputMode = "native" | "tool";
 
 export interface AnthropicSettings {
-  /** API key; the SDK reads `ANTHROPIC_API_KEY` when omitted. Not allowed with `client`. */
+  /** API key; `ANTHROPIC_API_KEY` when omitted (read at the first call; without either, each call fails with `AuthenticationError`). Not allowed with `client`. */
   apiKey?: string;
   /** API base URL, e.g. a proxy or the Keel test server. Not allowed with `client`. */
   baseURL?: string;

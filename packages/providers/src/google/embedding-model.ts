@@ -7,7 +7,7 @@ import {
 } from "@keel/core";
 import { abortReason, callSignal } from "@keel/core/provider";
 import { toGoogleError } from "./errors.js";
-import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
+import { type GoogleClientSettings, lazyGenerativeModel, requestHeaders } from "./google-client.js";
 
 /** `batchEmbedContents` takes at most 100 requests. */
 const MAX_BATCH_SIZE = 100;
@@ -25,7 +25,7 @@ export interface GoogleEmbeddingSettings extends GoogleClientSettings {
  * in input order. The API reports no token usage for embeddings, so `usage` is absent.
  */
 export function googleEmbedding(modelId: string, settings: GoogleEmbeddingSettings = {}): EmbeddingModel {
-  const sdk = createGenerativeModel(modelId, settings);
+  const sdk = lazyGenerativeModel(modelId, settings);
 
   async function embed(texts: string[], options?: CallOptions): Promise<EmbeddingResult> {
     const embeddings: number[][] = [];
@@ -35,7 +35,7 @@ export function googleEmbedding(modelId: string, settings: GoogleEmbeddingSettin
       for (let start = 0; start < texts.length; start += MAX_BATCH_SIZE) {
         if (signal.aborted) throw abortReason(signal);
         const batch = texts.slice(start, start + MAX_BATCH_SIZE);
-        const response = await sdk.batchEmbedContents(
+        const response = await sdk().batchEmbedContents(
           { requests: batch.map((text) => embedRequest(text, settings)) },
           { signal, ...requestHeaders(settings, options?.headers) },
         );

@@ -16,6 +16,19 @@ export interface GoogleClientSettings {
 }
 
 /**
+ * The SDK model object for `modelId`, built on the first call: a model can be declared where no
+ * key is set (a fallback declared at start-up), a key set later is picked up, and without one each
+ * call fails with an `AuthenticationError` naming the variables, before anything is sent.
+ */
+export function lazyGenerativeModel(modelId: string, settings: GoogleClientSettings): () => GenerativeModel {
+  let sdk: GenerativeModel | undefined;
+  return () => {
+    sdk ??= createGenerativeModel(modelId, settings);
+    return sdk;
+  };
+}
+
+/**
  * Builds the SDK model object for `modelId` ("gemini-2.5-flash", or a full "tunedModels/x").
  * The SDK has no retry logic of its own (one `fetch` per call), so Keel's retry middleware is
  * the only one; its `timeout` option is not used because it leaves a timer running per call.

@@ -17,7 +17,7 @@ import {
   ResponseAccumulator,
 } from "@keel/core/provider";
 import { toGoogleError } from "./errors.js";
-import { createGenerativeModel, type GoogleClientSettings, requestHeaders } from "./google-client.js";
+import { type GoogleClientSettings, lazyGenerativeModel, requestHeaders } from "./google-client.js";
 import { toGeminiRequest } from "./request-body.js";
 import { GeminiResponseMapper } from "./stream-mapper.js";
 import type { GeminiRequest, GeminiResponse } from "./wire-types.js";
@@ -35,7 +35,7 @@ export interface GoogleSettings extends GoogleClientSettings {
  * or passing its deadline cancels the HTTP request.
  */
 export function google(modelId: string, settings: GoogleSettings = {}): Model {
-  const sdk = createGenerativeModel(modelId, settings);
+  const sdk = lazyGenerativeModel(modelId, settings);
   const capabilities: ModelCapabilities = {
     streaming: true,
     tools: true,
@@ -54,7 +54,7 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
     try {
       // The SDK only listens for a future abort, so an already-aborted signal must stop us here.
       if (signal.aborted) throw abortReason(signal);
-      const { response: answer } = await sdk.generateContent(sdkParams(body), {
+      const { response: answer } = await sdk().generateContent(sdkParams(body), {
         signal,
         ...requestHeaders(settings, options?.headers),
       });
@@ -81,7 +81,7 @@ export function google(modelId: string, settings: GoogleSettings = {}): Model {
           validateRequest(request, PROVIDER);
           const body = toGeminiRequest(request);
           if (signal.aborted) throw abortReason(signal);
-          const result = await sdk.generateContentStream(sdkParams(body), {
+          const result = await sdk().generateContentStream(sdkParams(body), {
             signal,
             ...requestHeaders(settings, options?.headers),
           });

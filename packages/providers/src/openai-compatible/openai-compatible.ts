@@ -96,8 +96,9 @@ function buildClient(config: OpenAICompatibleConfig, settings: OpenAICompatibleS
   const key = settings.apiKey ?? config.apiKey ?? readEnv(config.apiKeyEnv) ?? config.placeholderApiKey;
   const headers = { ...config.headers, ...settings.headers };
   return new OpenAI({
-    // A missing key fails each call (not the declaration), naming where the key is looked for.
-    apiKey: key ?? (async () => Promise.reject(missingKey(config))),
+    // A missing key fails each call (not the declaration), naming where the key is looked for; a
+    // variable set after the model was declared is read on the next call.
+    apiKey: key ?? (async () => readEnv(config.apiKeyEnv) ?? Promise.reject(missingKey(config))),
     baseURL: settings.baseURL ?? config.baseURL,
     // Explicit nulls: the SDK would otherwise send OPENAI_ORG_ID / OPENAI_PROJECT_ID to this host.
     organization: null,
