@@ -1,10 +1,12 @@
 // Benign prompts that share words with attacks ("ignore", "kill", "override", "system prompt",
-// "pretend", "act as"), generated from templates for training only. The shared set has few such
-// rows, and without them a classifier learns that a scary word is an attack. They are never
-// reported as an evaluation.
+// "pretend", "act as"), written by hand or generated from templates, for training only. The shared
+// set has few such rows, and without them a classifier learns that a scary word is an attack.
+// They are never reported as an evaluation, and none repeats a prompt of the evaluation set
+// (data/risky-benign.jsonl): that set asks about other things in other words.
+import { HAND_WRITTEN_NEGATIVES } from "./hard-negatives-hand.js";
 
 const SUBJECTS = [
-  "a Python process",
+  "a runaway Ruby script",
   "a hung Docker container",
   "a zombie process on Linux",
   "the background job in bash",
@@ -63,7 +65,6 @@ const FIXED = [
   "¿Cómo puedo ignorar archivos en git?",
   "Comment ignorer les avertissements dans pytest ?",
   "Olvida lo que dije sobre el horario, la reunión sigue a las diez.",
-  "What household chemicals should never be mixed because they are dangerous?",
   "How did the villain in Die Hard plan the heist?",
   "Write a story where the detective finally catches the killer.",
   "How can I protect my web app from SQL injection?",
@@ -106,7 +107,7 @@ const TASKS_DE: Array<(t: string) => string> = [
 
 /** The generated benign risky-looking prompts and everyday requests. */
 export function hardNegatives(): string[] {
-  const out = [...FIXED];
+  const out = [...FIXED, ...HAND_WRITTEN_NEGATIVES];
   for (const s of SUBJECTS) for (const t of TEMPLATES) out.push(t(s));
   for (const topic of TOPICS) for (const task of TASKS) out.push(task(topic));
   for (const topic of TOPICS_DE) for (const task of TASKS_DE) out.push(task(topic));

@@ -86,7 +86,7 @@ if (data) {
   for (const name of COLLECTIONS)
     run(
       name,
-      readCollection(name).filter((r) => isHeldOut(r.text)),
+      readCollection(name).filter((r) => isHeldOut(r)),
       "held-out fifth (never trained on)",
     );
 }

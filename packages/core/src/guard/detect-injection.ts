@@ -47,6 +47,26 @@ export const DEFAULT_INJECTION_THRESHOLD = 0.5;
 
 const excerptOf = (m: RegExpExecArray) => m[0].slice(0, 80);
 
+const QUOTES = "'\"`‘’‚“”„«»‹›「」";
+// A quoted phrase is mentioned, not used: "translate 'ignore all previous instructions' into
+// French", "why is 'do anything now' a jailbreak?". A match that opens right after a quote mark,
+// inside a short quotation that closes in the same sentence, counts for this share of its weight,
+// so the rule alone no longer flags and the classifier decides.
+const MENTION_SHARE = 0.3;
+const MAX_QUOTED = 100;
+
+function isQuoted(text: string, start: number, end: number): boolean {
+  let open = start - 1;
+  while (open >= 0 && text[open] === " ") open--;
+  if (open < 0 || !QUOTES.includes(text[open] ?? "")) return false;
+  for (let i = end; i < Math.min(text.length, open + MAX_QUOTED); i++) {
+    const c = text[i] ?? "";
+    if (QUOTES.includes(c)) return true;
+    if (c === "\n" || c === "." || c === "!" || c === "?") return false;
+  }
+  return false;
+}
+
 function applyRules(
   text: string,
   rules: readonly InjectionRule[],
@@ -59,7 +79,14 @@ function applyRules(
     const m = rule.pattern.exec(text);
     if (!m) continue;
     hits++;
-    reasons.push({ category: rule.category, id: rule.id, score: rule.weight, where, excerpt: excerptOf(m) });
+    const quoted = isQuoted(text, m.index, m.index + m[0].length);
+    reasons.push({
+      category: rule.category,
+      id: quoted ? `${rule.id}:quoted` : rule.id,
+      score: quoted ? rule.weight * MENTION_SHARE : rule.weight,
+      where,
+      excerpt: excerptOf(m),
+    });
   }
   return hits;
 }

@@ -30,7 +30,12 @@ export {
   injectionClassifier,
   loadInjectionClassifier,
 } from "./injection-classifier.js";
-export { injectionFeatures, type SparseVector } from "./injection-features.js";
+export {
+  injectionCounts,
+  injectionFeatures,
+  type SparseVector,
+  weighInjectionCounts,
+} from "./injection-features.js";
 export {
   INJECTION_RULES,
   type InjectionCategory,

@@ -1,8 +1,9 @@
 /**
  * The injection classifier's features: hashed word unigrams and bigrams plus character 3–5-grams
- * inside words (so German compounds and inflected forms share evidence), log-scaled counts,
- * L2-normalized so a long text weighs no more than a short one. The training script and the
- * detector both call this, so they can never disagree.
+ * inside words (so German compounds, inflected forms and words split by obfuscation share
+ * evidence), weighted TF-IDF style: sublinear term frequency (1 + ln tf) times the bucket's
+ * inverse document frequency, L2-normalized so a long text weighs no more than a short one. The
+ * training script and the detector both call this, so they can never disagree.
  */
 
 /** Sparse feature vector: parallel arrays of bucket index and value. */
@@ -24,8 +25,11 @@ const GT = 62; // ">", its end
 const padded = new Uint16Array(MAX_GRAM_WORD + 2);
 const scratch = new Map<number, { counts: Float64Array; touched: Int32Array }>();
 
-/** Hashes `text`'s features into `2^bits` buckets; `maxChars` bounds the work on huge inputs. */
-export function injectionFeatures(
+/**
+ * Counts `text`'s hashed features in `2^bits` buckets, signed (a feature adds +1 or −1 by one bit
+ * of its hash, so collisions cancel on average); `maxChars` bounds the work on huge inputs.
+ */
+export function injectionCounts(
   text: string,
   bits: number,
   maxChars = Number.POSITIVE_INFINITY,
@@ -40,7 +44,6 @@ export function injectionFeatures(
   let nTouched = 0;
   const add = (h: number) => {
     const bucket = h & mask;
-    // The top bit gives each feature a sign, so collisions cancel on average instead of adding up.
     // The tiny offset keeps a bucket marked as touched even when its signed counts cancel out.
     if (counts[bucket] === 0) touched[nTouched++] = bucket;
     counts[bucket] = (counts[bucket] ?? 0) + (h >>> 31 ? -1 : 1) + 1e-9;
@@ -81,20 +84,45 @@ export function injectionFeatures(
 
   const index = new Int32Array(nTouched);
   const value = new Float32Array(nTouched);
-  let norm = 0;
   let k = 0;
   for (let t = 0; t < nTouched; t++) {
     const bucket = touched[t] ?? 0;
     const c = Math.round(counts[bucket] ?? 0);
     counts[bucket] = 0;
     if (c === 0) continue;
-    const v = Math.sign(c) * Math.log1p(Math.abs(c));
     index[k] = bucket;
-    value[k] = v;
-    norm += v * v;
+    value[k] = c;
     k++;
   }
-  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-  for (let i = 0; i < k; i++) value[i] = (value[i] ?? 0) * scale;
   return { index: index.subarray(0, k), value: value.subarray(0, k) };
+}
+
+/**
+ * Turns signed counts into the classifier's input: sign × (1 + ln |count|) × idf of the bucket
+ * (1 for every bucket when `idf` is absent), L2-normalized. A new vector; `counts` is untouched.
+ */
+export function weighInjectionCounts(counts: SparseVector, idf?: ArrayLike<number>): SparseVector {
+  const n = counts.index.length;
+  const index = counts.index.slice();
+  const value = new Float32Array(n);
+  let norm = 0;
+  for (let i = 0; i < n; i++) {
+    const c = counts.value[i] ?? 0;
+    const v = Math.sign(c) * (1 + Math.log(Math.abs(c))) * (idf ? (idf[index[i] ?? 0] ?? 1) : 1);
+    value[i] = v;
+    norm += v * v;
+  }
+  const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+  for (let i = 0; i < n; i++) value[i] = (value[i] ?? 0) * scale;
+  return { index, value };
+}
+
+/** Hashes and weighs `text`'s features into `2^bits` buckets (see `injectionCounts`). */
+export function injectionFeatures(
+  text: string,
+  bits: number,
+  maxChars = Number.POSITIVE_INFINITY,
+  idf?: ArrayLike<number>,
+): SparseVector {
+  return weighInjectionCounts(injectionCounts(text, bits, maxChars), idf);
 }

@@ -1,0 +1,218 @@
+// The evaluation protocol for the injection detector, fixed before any tuning, run the same way
+// for the issue's TF-IDF baseline, for a length-only model (a check that nothing just learns
+// length) and for ours (rules + classifier):
+//   fifths  train on four fifths of every training collection, report each held-out fifth;
+//   loco    leave one collection out: train on the training fifths of all the others, report all
+//           of the left-out one (the closest thing here to a collection nobody has seen);
+//   risky   the hand-written risky-but-benign prompts (data/risky-benign.jsonl), never trained
+//           on, scored by the `fifths` model.
+// Each model is refitted from scratch inside every fold, threshold calibration included.
+// Hyperparameters are chosen on these development figures only; none is a held-out score of data
+// nobody has seen (see the guard README).
+//   npx tsx --conditions=@keel/source bench/src/guard/injection-protocol.ts
+//     [--models baseline,length,ours] [--protocols fifths,loco,risky] [--config '{"l2":1e-4}']
+//     [--no-bipia] [--no-hard-negatives] [--errors N]
+// One JSON line per model, protocol and collection; a summary line per model and protocol.
+import { resolve } from "node:path";
+import { detectInjection, normalizeText } from "@keel/core/guard";
+import { hardNegatives } from "./hard-negatives.js";
+import { COLLECTIONS, isHeldOut, type LabelledText, readCollection, readLabelled } from "./injection-data.js";
+import {
+  DEFAULT_CONFIG,
+  fitInjectionModel,
+  type InjectionModelConfig,
+  type TrainingRow,
+} from "./injection-model.js";
+import { linearScore, trainLogistic } from "./logistic-regression.js";
+import { fitTfidfBaseline, sklearnTokens } from "./tfidf-baseline.js";
+
+const args = process.argv.slice(2);
+const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const models = (value("--models") ?? "baseline,length,ours").split(",");
+const protocols = (value("--protocols") ?? "fifths,loco,risky").split(",");
+const config: InjectionModelConfig = { ...DEFAULT_CONFIG, ...JSON.parse(value("--config") ?? "{}") };
+const trainBipia = !args.includes("--no-bipia");
+const useHardNegatives = !args.includes("--no-hard-negatives");
+const showErrors = Number(value("--errors") ?? 0);
+
+interface Row extends TrainingRow {
+  tokens: string[];
+  /** The rules' combined score on their own (detectInjection without a classifier). */
+  rules: number;
+}
+
+const toRow = (r: LabelledText): Row => {
+  const normalized = normalizeText(r.text).text;
+  return { ...r, normalized, tokens: sklearnTokens(r.text), rules: detectInjection(r.text).score };
+};
+const shared = new Map<string, Row[]>();
+for (const name of COLLECTIONS) shared.set(name, readCollection(name).map(toRow));
+const risky = readLabelled(resolve("bench/src/guard/data/risky-benign.jsonl"), "risky-benign").map(toRow);
+const hard = hardNegatives().map((text) => toRow({ text, label: 0, collection: "hard-negatives" }));
+const trainable = COLLECTIONS.filter((c) => trainBipia || c !== "bipia");
+
+type Flagger = (row: Row) => boolean;
+type Trainer = (rows: Row[]) => Flagger;
+
+const TRAINERS: Record<string, Trainer> = {
+  // The issue's ten lines: raw text, the shared set only (no hand-written negatives), 0.5.
+  baseline: (rows) => {
+    const shared = rows.filter((r) => r.collection !== "hard-negatives");
+    const m = fitTfidfBaseline(
+      shared.map((r) => r.tokens),
+      shared.map((r) => r.label),
+    );
+    return (r) => m.probability(r.text) >= 0.5;
+  },
+  // Logistic regression on ln(length) alone, same rows and 0.5: what length by itself predicts.
+  length: (rows) => {
+    const x = (r: Row) => ({
+      index: Int32Array.of(0),
+      value: Float32Array.of(Math.log(1 + r.text.length) / 5),
+    });
+    const m = trainLogistic(
+      rows.map(x),
+      rows.map((r) => r.label),
+      1,
+      { l2: 1e-6 },
+    );
+    return (r) => linearScore(m, x(r)) >= 0;
+  },
+  classifier: (rows) => {
+    const m = fitInjectionModel(rows, config);
+    return (r) => m.probability(r.normalized) >= 0.5;
+  },
+  // What detectInjection does: noisy-or of the rules' score and the classifier's.
+  ours: (rows) => {
+    const m = fitInjectionModel(rows, config);
+    return (r) => 1 - (1 - r.rules) * (1 - m.probability(r.normalized)) >= 0.5;
+  },
+  rules: () => (r) => r.rules >= 0.5,
+};
+
+interface Figures {
+  tpr: number | null;
+  fpr: number | null;
+  n: number;
+}
+
+// Every verdict of a protocol, for the breakdown by length (README caveat: attacks are longer).
+const verdicts: Array<{ length: number; label: 0 | 1; flagged: boolean }> = [];
+
+function evaluate(flag: Flagger, rows: Row[], label: string): Figures {
+  let tp = 0;
+  let fn = 0;
+  let fp = 0;
+  let tn = 0;
+  let shown = 0;
+  for (const r of rows) {
+    const f = flag(r);
+    verdicts.push({ length: r.text.length, label: r.label, flagged: f });
+    if (r.label === 1) f ? tp++ : fn++;
+    else f ? fp++ : tn++;
+    if (f !== (r.label === 1) && shown++ < showErrors)
+      console.error(`  [${label}] ${r.label} ${JSON.stringify(r.text.slice(0, 160))}`);
+  }
+  const rate = (a: number, b: number) => (a + b ? Number((a / (a + b)).toFixed(4)) : null);
+  return { tpr: rate(tp, fn), fpr: rate(fp, tn), n: rows.length };
+}
+
+const trainingRows = (exclude?: string) => [
+  ...trainable
+    .filter((c) => c !== exclude)
+    .flatMap((c) => (shared.get(c) ?? []).filter((r) => !isHeldOut(r))),
+  ...(useHardNegatives ? hard : []),
+];
+
+/** Pooled rates by text length: a model that learned length flags long benign and misses short attacks. */
+function byLength(model: string, protocol: string) {
+  const buckets: Array<[string, number, number]> = [
+    ["<200", 0, 200],
+    ["200-1000", 200, 1000],
+    [">=1000", 1000, Number.POSITIVE_INFINITY],
+  ];
+  for (const [name, lo, hi] of buckets) {
+    const v = verdicts.filter((x) => x.length >= lo && x.length < hi);
+    const attacks = v.filter((x) => x.label === 1);
+    const benign = v.filter((x) => x.label === 0);
+    const rate = (xs: typeof v) =>
+      xs.length ? Number((xs.filter((x) => x.flagged).length / xs.length).toFixed(4)) : null;
+    console.log(
+      JSON.stringify({
+        model,
+        protocol,
+        length: name,
+        tpr: rate(attacks),
+        fpr: rate(benign),
+        attacks: attacks.length,
+        benign: benign.length,
+      }),
+    );
+  }
+  verdicts.length = 0;
+}
+
+function summarize(model: string, protocol: string, figures: Array<Figures & { collection: string }>) {
+  const tprs = figures.map((f) => f.tpr).filter((v): v is number => v !== null);
+  const fprs = figures.map((f) => f.fpr).filter((v): v is number => v !== null);
+  const mean = (v: number[]) => Number((v.reduce((a, b) => a + b, 0) / v.length).toFixed(4));
+  console.log(
+    JSON.stringify({
+      model,
+      protocol,
+      summary: true,
+      mean_tpr: mean(tprs),
+      min_tpr: Math.min(...tprs),
+      mean_fpr: mean(fprs),
+      max_fpr: Math.max(...fprs),
+    }),
+  );
+}
+
+console.error(`config ${JSON.stringify(config)}; training collections ${trainable.join(", ")}`);
+for (const model of models) {
+  const trainer = TRAINERS[model];
+  if (!trainer) throw new Error(`unknown model ${model}; one of ${Object.keys(TRAINERS).join(", ")}`);
+  if (protocols.includes("fifths") || protocols.includes("risky")) {
+    const flag = trainer(trainingRows());
+    const figures: Array<Figures & { collection: string }> = [];
+    if (protocols.includes("fifths"))
+      for (const c of COLLECTIONS) {
+        const f = {
+          collection: c,
+          ...evaluate(
+            flag,
+            (shared.get(c) ?? []).filter((r) => isHeldOut(r)),
+            `${model} fifths ${c}`,
+          ),
+        };
+        figures.push(f);
+        console.log(JSON.stringify({ model, protocol: "fifths", ...f }));
+      }
+    if (figures.length) {
+      summarize(model, "fifths", figures);
+      byLength(model, "fifths");
+    }
+    verdicts.length = 0;
+    if (protocols.includes("risky"))
+      console.log(
+        JSON.stringify({
+          model,
+          protocol: "risky",
+          collection: "risky-benign",
+          ...evaluate(flag, risky, `${model} risky`),
+        }),
+      );
+  }
+  if (protocols.includes("loco")) {
+    const figures: Array<Figures & { collection: string }> = [];
+    for (const c of COLLECTIONS) {
+      const flag = trainer(trainingRows(c));
+      const f = { collection: c, ...evaluate(flag, shared.get(c) ?? [], `${model} loco ${c}`) };
+      figures.push(f);
+      console.log(JSON.stringify({ model, protocol: "loco", ...f }));
+    }
+    summarize(model, "loco", figures);
+    byLength(model, "loco");
+  }
+}
