@@ -50,6 +50,8 @@ export function toResponsesInput(
   systemRole: SystemMessageRole = "system",
 ): ResponseInputItem[] {
   const items: ResponseInputItem[] = [];
+  // Results of custom tool calls go back as custom_tool_call_output, not function_call_output.
+  const customCalls = new Set<string>();
   for (const message of messages) {
     switch (message.role) {
       case "system":
@@ -69,12 +71,12 @@ export function toResponsesInput(
         });
         break;
       case "assistant":
-        items.push(...assistantItems(message));
+        items.push(...assistantItems(message, customCalls));
         break;
       case "tool":
         for (const part of message.content)
           items.push({
-            type: "function_call_output",
+            type: customCalls.has(part.toolCallId) ? "custom_tool_call_output" : "function_call_output",
             call_id: part.toolCallId,
             output: toolResultText(part),
           });
@@ -84,7 +86,7 @@ export function toResponsesInput(
   return items;
 }
 
-function assistantItems(message: AssistantMessage): ResponseInputItem[] {
+function assistantItems(message: AssistantMessage, customCalls: Set<string>): ResponseInputItem[] {
   const items: ResponseInputItem[] = [];
   let text = "";
   const flushText = () => {
@@ -100,7 +102,12 @@ function assistantItems(message: AssistantMessage): ResponseInputItem[] {
     if (part.type === "reasoning") {
       const item = reasoningItem(part);
       if (item) items.push(item);
-    } else if (part.type === "tool-call") items.push(functionCallItem(part));
+    } else if (part.type === "tool-call") {
+      if (part.providerMetadata?.openai?.kind === "custom") {
+        customCalls.add(part.id);
+        items.push(customToolCallItem(part));
+      } else items.push(functionCallItem(part));
+    }
   }
   flushText();
   return items;
@@ -124,6 +131,19 @@ function functionCallItem(part: ToolCallPart): ResponseInputItem {
     call_id: part.id,
     name: part.name,
     arguments: argumentsText(part),
+    ...(typeof itemId === "string" ? { id: itemId } : {}),
+  };
+}
+
+function customToolCallItem(part: ToolCallPart): ResponseInputItem {
+  const itemId = part.providerMetadata?.openai?.itemId;
+  return {
+    type: "custom_tool_call",
+    call_id: part.id,
+    name: part.name,
+    input:
+      part.rawArguments ??
+      (typeof part.arguments === "string" ? part.arguments : JSON.stringify(part.arguments)),
     ...(typeof itemId === "string" ? { id: itemId } : {}),
   };
 }

@@ -161,4 +161,51 @@ describe("toResponsesBody", () => {
       expect(() => toResponsesBody("o3", { messages: [], ...extra }, base)).toThrow(InvalidRequestError);
     expect(() => toResponsesBody("o3", { messages: [], stop: ["x"], seed: 1 }, base)).toThrow(/stop, seed/);
   });
+
+  it("sends a custom tool call back as custom_tool_call and its result as custom_tool_call_output", () => {
+    // The part the Responses mappers make of a custom_tool_call item (free-form input, no JSON).
+    const input = "*** Begin Patch\n*** End Patch";
+    const body = toResponsesBody(
+      "gpt-5",
+      {
+        messages: [
+          { role: "user", content: "patch it" },
+          {
+            role: "assistant",
+            content: [
+              {
+                type: "tool-call",
+                id: "call_patch",
+                name: "apply_grammar_patch",
+                arguments: input,
+                rawArguments: input,
+                providerMetadata: { openai: { kind: "custom", itemId: "ctc_1" } },
+              },
+              { type: "tool-call", id: "call_2", name: "calc", arguments: { a: 1 } },
+            ],
+          },
+          {
+            role: "tool",
+            content: [
+              {
+                type: "tool-result",
+                toolCallId: "call_patch",
+                name: "apply_grammar_patch",
+                result: "applied",
+              },
+              { type: "tool-result", toolCallId: "call_2", name: "calc", result: 3 },
+            ],
+          },
+        ],
+      },
+      base,
+    );
+    expect(body.input).toEqual([
+      { role: "user", content: "patch it" },
+      { type: "custom_tool_call", call_id: "call_patch", name: "apply_grammar_patch", input, id: "ctc_1" },
+      { type: "function_call", call_id: "call_2", name: "calc", arguments: '{"a":1}' },
+      { type: "custom_tool_call_output", call_id: "call_patch", output: "applied" },
+      { type: "function_call_output", call_id: "call_2", output: "3" },
+    ]);
+  });
 });

@@ -1,8 +1,8 @@
 import { NetworkError, ProviderUnavailableError, RateLimitedError, type StreamEvent } from "@keel/core";
 import { ResponseAccumulator } from "@keel/core/provider";
-import type { ResponseStreamEvent } from "openai/resources/responses/responses";
+import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
 import { describe, expect, it } from "vitest";
-import { ResponsesStreamMapper } from "./responses-stream-mapper.js";
+import { ResponsesStreamMapper, responseEvents } from "./responses-stream-mapper.js";
 
 const response = (extra: Record<string, unknown> = {}) => ({
   id: "resp_1",
@@ -120,5 +120,235 @@ describe("ResponsesStreamMapper", () => {
     expect(() =>
       run([{ type: "response.output_text.delta", item_id: "m", content_index: 0, delta: "cut" }], false),
     ).toThrow(NetworkError);
+  });
+
+  it("matches deltas to their item by output_index when the server changes the item id on every event (GitHub Copilot)", () => {
+    // Copilot's Responses endpoint sends a fresh opaque item id with each event of one item; only
+    // output_index stays put. Matched by id, the done events looked like new items and the whole
+    // reasoning and answer came out twice.
+    let n = 0;
+    const id = (prefix: string) => `${prefix}_${Buffer.from(`copilot-${++n}`).toString("base64")}`;
+    const message = (text: string) => ({
+      id: id("msg"),
+      type: "message",
+      role: "assistant",
+      status: text === "" ? "in_progress" : "completed",
+      content: text === "" ? [] : [{ type: "output_text", text, annotations: [], logprobs: [] }],
+    });
+    const call = (args: string) => ({
+      id: id("fc"),
+      type: "function_call",
+      call_id: "call_weather",
+      name: "weather",
+      arguments: args,
+      status: args === "" ? "in_progress" : "completed",
+    });
+    const result = run([
+      { type: "response.output_item.added", output_index: 0, item: reasoningItem(id("rs")) },
+      {
+        type: "response.reasoning_summary_text.delta",
+        item_id: id("rs"),
+        output_index: 0,
+        summary_index: 0,
+        delta: "Need the ",
+      },
+      {
+        type: "response.reasoning_summary_text.delta",
+        item_id: id("rs"),
+        output_index: 0,
+        summary_index: 0,
+        delta: "weather.",
+      },
+      {
+        type: "response.output_item.done",
+        output_index: 0,
+        item: reasoningItem(id("rs"), ["Need the weather."]),
+      },
+      { type: "response.output_item.added", output_index: 1, item: message("") },
+      {
+        type: "response.output_text.delta",
+        item_id: id("msg"),
+        output_index: 1,
+        content_index: 0,
+        delta: "Let me ",
+      },
+      {
+        type: "response.output_text.delta",
+        item_id: id("msg"),
+        output_index: 1,
+        content_index: 0,
+        delta: "check.",
+      },
+      {
+        type: "response.output_text.done",
+        item_id: id("msg"),
+        output_index: 1,
+        content_index: 0,
+        text: "Let me check.",
+      },
+      { type: "response.output_item.done", output_index: 1, item: message("Let me check.") },
+      { type: "response.output_item.added", output_index: 2, item: call("") },
+      {
+        type: "response.function_call_arguments.delta",
+        item_id: id("fc"),
+        output_index: 2,
+        delta: '{"city":',
+      },
+      {
+        type: "response.function_call_arguments.delta",
+        item_id: id("fc"),
+        output_index: 2,
+        delta: '"Oslo"}',
+      },
+      {
+        type: "response.function_call_arguments.done",
+        item_id: id("fc"),
+        output_index: 2,
+        arguments: '{"city":"Oslo"}',
+      },
+      { type: "response.output_item.done", output_index: 2, item: call('{"city":"Oslo"}') },
+    ]);
+    expect(result.text).toBe("Let me check.");
+    expect(result.content.filter((p) => p.type === "reasoning").map((p) => p.text)).toEqual([
+      "Need the weather.",
+    ]);
+    expect(result.toolCalls).toEqual([
+      expect.objectContaining({ id: "call_weather", name: "weather", arguments: { city: "Oslo" } }),
+    ]);
+    expect(result.finishReason).toBe("tool-calls");
+  });
+
+  it("maps a custom tool call (free-form input) to a tool-call part that goes back as custom_tool_call", () => {
+    const item = (input: string, status: string) => ({
+      type: "custom_tool_call",
+      id: "ctc_1",
+      call_id: "call_patch",
+      name: "apply_grammar_patch",
+      input,
+      status,
+    });
+    const input = "*** Begin Patch\n*** End Patch";
+    const streamed = run([
+      { type: "response.output_item.added", output_index: 0, item: item("", "in_progress") },
+      {
+        type: "response.custom_tool_call_input.delta",
+        item_id: "ctc_1",
+        output_index: 0,
+        delta: "*** Begin Patch\n",
+      },
+      {
+        type: "response.custom_tool_call_input.delta",
+        item_id: "ctc_1",
+        output_index: 0,
+        delta: "*** End Patch",
+      },
+      { type: "response.custom_tool_call_input.done", item_id: "ctc_1", output_index: 0, input },
+      { type: "response.output_item.done", output_index: 0, item: item(input, "completed") },
+    ]);
+    const part = {
+      type: "tool-call",
+      id: "call_patch",
+      name: "apply_grammar_patch",
+      arguments: input,
+      rawArguments: input,
+      providerMetadata: { openai: { kind: "custom", itemId: "ctc_1" } },
+    };
+    expect(streamed.toolCalls).toEqual([part]);
+    expect(streamed.finishReason).toBe("tool-calls");
+    const acc = new ResponseAccumulator("openai", "gpt-5");
+    for (const e of responseEvents(
+      response({ output: [item(input, "completed")] }) as unknown as Response,
+      undefined,
+    ))
+      acc.add(e);
+    expect(acc.finish().toolCalls).toEqual([part]);
+    expect(acc.finish().finishReason).toBe("tool-calls");
+  });
+
+  const waiting: Array<[string, Record<string, unknown>]> = [
+    [
+      "apply_patch_call",
+      {
+        type: "apply_patch_call",
+        id: "apc_1",
+        call_id: "call_1",
+        status: "completed",
+        operation: { type: "update_file", path: "src/a.ts", diff: "@@\n-a\n+b\n" },
+      },
+    ],
+    [
+      "shell_call",
+      {
+        type: "shell_call",
+        id: "sh_1",
+        call_id: "call_1",
+        status: "completed",
+        action: { commands: ["ls -la"], timeout_ms: 120000, max_output_length: null },
+        environment: null,
+      },
+    ],
+    [
+      "local_shell_call",
+      {
+        type: "local_shell_call",
+        id: "lsh_1",
+        call_id: "call_1",
+        status: "completed",
+        action: { type: "exec", command: ["ls"], env: {} },
+      },
+    ],
+    [
+      "mcp_approval_request",
+      {
+        type: "mcp_approval_request",
+        id: "mcpr_1",
+        server_label: "deepwiki",
+        name: "ask_question",
+        arguments: '{"repoName":"openai/codex"}',
+      },
+    ],
+    [
+      "tool_search_call",
+      {
+        type: "tool_search_call",
+        id: "tsc_1",
+        call_id: "call_1",
+        execution: "client",
+        arguments: { query: "calendar" },
+        status: "completed",
+      },
+    ],
+  ];
+
+  it.each(waiting)(
+    "finishes an answer that waits on the caller's %s with 'other', not 'stop', the item kept in raw",
+    (type, item) => {
+      const done = response({ output: [item] });
+      const mapper = new ResponsesStreamMapper(undefined);
+      const events: StreamEvent[] = [];
+      for (const e of [
+        { type: "response.created", response: response({ status: "in_progress" }) },
+        { type: "response.output_item.added", output_index: 0, item },
+        { type: "response.output_item.done", output_index: 0, item },
+        { type: "response.completed", response: done },
+      ])
+        events.push(...mapper.event(ev(e)));
+      const generated = [...responseEvents(done as unknown as Response, undefined)];
+      for (const out of [events, generated]) {
+        const finish = out.at(-1);
+        expect(finish).toMatchObject({
+          type: "finish",
+          finishReason: "other",
+          rawFinishReason: `awaiting:${type}`,
+        });
+        expect((finish as { raw: { output: unknown[] } }).raw.output).toEqual([item]);
+      }
+    },
+  );
+
+  it("finishes with 'stop' after a tool search OpenAI ran itself", () => {
+    const item = { ...waiting[4]![1], execution: "server" };
+    const generated = [...responseEvents(response({ output: [item] }) as unknown as Response, undefined)];
+    expect(generated.at(-1)).toMatchObject({ finishReason: "stop", rawFinishReason: "completed" });
   });
 });

@@ -4,6 +4,7 @@ import {
   OutputParseError,
   type ProviderMetadata,
   type StreamEvent,
+  type ToolCallPart,
 } from "@keel/core";
 import { errorFromHttp, type HeadersLike } from "@keel/core/provider";
 import type { Response, ResponseStreamEvent } from "openai/resources/responses/responses";
@@ -23,6 +24,7 @@ export function responsesFinishReason(
   response: Pick<Response, "status" | "incomplete_details">,
   hasToolCalls: boolean,
   refused: boolean,
+  waitingOn: readonly string[] = [],
 ): { finishReason: FinishReason; rawFinishReason: string } {
   if (response.status === "incomplete") {
     const reason = response.incomplete_details?.reason ?? "incomplete";
@@ -32,7 +34,12 @@ export function responsesFinishReason(
   }
   const rawFinishReason = response.status ?? "completed";
   if (refused) return { finishReason: "content-filter", rawFinishReason };
-  return { finishReason: hasToolCalls ? "tool-calls" : "stop", rawFinishReason };
+  if (hasToolCalls) return { finishReason: "tool-calls", rawFinishReason };
+  // The answer waits on the caller for something Keel has no part for: not "stop". The items
+  // themselves are in `raw` (the response's `output`).
+  if (waitingOn.length > 0)
+    return { finishReason: "other", rawFinishReason: `awaiting:${[...new Set(waitingOn)].join(",")}` };
+  return { finishReason: "stop", rawFinishReason };
 }
 
 function reasoningMetadata(itemId: string, encryptedContent: string | null | undefined): ProviderMetadata {
@@ -51,12 +58,19 @@ export class ResponsesStreamMapper {
   readonly #requestId: string | undefined;
   readonly #headers: HeadersLike | undefined;
   readonly #toolCalls = new ToolCallAssembler();
-  readonly #toolCallsByItem = new Map<string, AssemblingToolCall>();
+  // Keyed by output_index, not item id: some servers (GitHub Copilot) change the item id on every
+  // event of one item, and the protocol numbers each output item by its position anyway.
+  readonly #toolCallsByOutput = new Map<number | string, AssemblingToolCall>();
   readonly #itemIds = new Map<AssemblingToolCall, string>();
   readonly #emittedToolCalls = new Set<AssemblingToolCall>();
   readonly #textByPart = new Map<string, string>();
-  readonly #reasoningText = new Map<string, { text: string; summaryIndex: number }>();
+  readonly #reasoningText = new Map<number | string, { text: string; summaryIndex: number }>();
+  /** Output items that wait on the caller and have no Keel part (shell calls, approval requests, ...). */
+  readonly #waitingOn: string[] = [];
+  /** Output index of each item id seen on output_item events, for deltas that carry only the id. */
+  readonly #indexByItem = new Map<string, number>();
   #metadataSent = false;
+  #customCalls = 0;
   #refusal = "";
   #terminal = false;
 
@@ -77,6 +91,7 @@ export class ResponsesStreamMapper {
         }
         break;
       case "response.output_item.added":
+        if (event.item.id) this.#indexByItem.set(event.item.id, event.output_index);
         if (event.item.type === "function_call") {
           const call = this.#toolCalls.add({
             index: event.output_index,
@@ -84,7 +99,7 @@ export class ResponsesStreamMapper {
             name: event.item.name,
             arguments: event.item.arguments,
           });
-          if (event.item.id) this.#remember(event.item.id, call);
+          this.#remember(this.#key(event), event.item.id, call);
           yield {
             type: "tool-call-delta",
             index: call.ordinal,
@@ -95,7 +110,7 @@ export class ResponsesStreamMapper {
         }
         break;
       case "response.output_text.delta": {
-        const key = `${event.item_id}:${event.content_index}`;
+        const key = `${this.#key(event)}:${event.content_index}`;
         this.#textByPart.set(key, (this.#textByPart.get(key) ?? "") + event.delta);
         yield { type: "text-delta", text: event.delta };
         if (event.logprobs?.length) yield { type: "logprobs", tokens: fromOpenAILogprobs(event.logprobs) };
@@ -103,7 +118,7 @@ export class ResponsesStreamMapper {
       }
       case "response.output_text.done": {
         // The done event carries the whole text; deliver whatever the deltas did not.
-        const seen = this.#textByPart.get(`${event.item_id}:${event.content_index}`) ?? "";
+        const seen = this.#textByPart.get(`${this.#key(event)}:${event.content_index}`) ?? "";
         if (event.text.length > seen.length && event.text.startsWith(seen))
           yield { type: "text-delta", text: event.text.slice(seen.length) };
         break;
@@ -115,24 +130,25 @@ export class ResponsesStreamMapper {
         this.#refusal = event.refusal;
         break;
       case "response.reasoning_summary_text.delta":
-        yield* this.#reasoningDelta(event.item_id, event.summary_index, event.delta);
+        yield* this.#reasoningDelta(this.#key(event), event.summary_index, event.delta);
         break;
       case "response.reasoning_text.delta":
-        yield* this.#reasoningDelta(event.item_id, 0, event.delta);
+        yield* this.#reasoningDelta(this.#key(event), 0, event.delta);
         break;
       case "response.function_call_arguments.delta": {
-        const call = this.#toolCallsByItem.get(event.item_id);
+        const call = this.#toolCallsByOutput.get(this.#key(event));
         if (!call) break;
         call.arguments += event.delta;
         yield { type: "tool-call-delta", index: call.ordinal, argumentsDelta: event.delta };
         break;
       }
       case "response.function_call_arguments.done": {
-        const call = this.#toolCallsByItem.get(event.item_id);
+        const call = this.#toolCallsByOutput.get(this.#key(event));
         if (call) call.arguments = event.arguments;
         break;
       }
       case "response.output_item.done":
+        if (event.item.id) this.#indexByItem.set(event.item.id, event.output_index);
         yield* this.#itemDone(event);
         break;
       case "response.completed":
@@ -164,18 +180,29 @@ export class ResponsesStreamMapper {
       });
   }
 
-  *#reasoningDelta(itemId: string, summaryIndex: number, delta: string): Generator<StreamEvent> {
-    const state = this.#reasoningText.get(itemId) ?? { text: "", summaryIndex };
+  /**
+   * Where a stream event's item sits in the output: its `output_index`; for an event that carries
+   * only an item id, the index that id had when its item was added (else the id itself).
+   */
+  #key(event: { output_index?: number; item_id?: string }): number | string {
+    if (typeof event.output_index === "number") return event.output_index;
+    if (event.item_id === undefined) return "";
+    return this.#indexByItem.get(event.item_id) ?? event.item_id;
+  }
+
+  *#reasoningDelta(key: number | string, summaryIndex: number, delta: string): Generator<StreamEvent> {
+    const state = this.#reasoningText.get(key) ?? { text: "", summaryIndex };
     const text = summaryIndex !== state.summaryIndex && state.text !== "" ? SUMMARY_SEPARATOR + delta : delta;
     state.summaryIndex = summaryIndex;
     state.text += text;
-    this.#reasoningText.set(itemId, state);
+    this.#reasoningText.set(key, state);
     yield { type: "reasoning-delta", text };
   }
 
-  #remember(itemId: string, call: AssemblingToolCall): void {
-    this.#toolCallsByItem.set(itemId, call);
-    this.#itemIds.set(call, itemId);
+  #remember(key: number | string, itemId: string | undefined, call: AssemblingToolCall): void {
+    this.#toolCallsByOutput.set(key, call);
+    // The id the item ended with is the one to send back (it is the same all along at OpenAI).
+    if (itemId) this.#itemIds.set(call, itemId);
   }
 
   *#itemDone(
@@ -183,7 +210,7 @@ export class ResponsesStreamMapper {
   ): Generator<StreamEvent> {
     const item = event.item;
     if (item.type === "reasoning") {
-      const streamed = this.#reasoningText.get(item.id)?.text ?? "";
+      const streamed = this.#reasoningText.get(this.#key(event))?.text ?? "";
       // Summaries that were not streamed as deltas still belong to the part.
       const text = streamed === "" ? item.summary.map((s) => s.text).join(SUMMARY_SEPARATOR) : "";
       yield {
@@ -193,15 +220,18 @@ export class ResponsesStreamMapper {
       };
     } else if (item.type === "function_call") {
       const call =
-        (item.id ? this.#toolCallsByItem.get(item.id) : undefined) ??
+        this.#toolCallsByOutput.get(this.#key(event)) ??
         this.#toolCalls.add({ index: event.output_index, id: item.call_id, name: item.name });
-      if (item.id) this.#remember(item.id, call);
+      this.#remember(this.#key(event), item.id, call);
       if (item.arguments) call.arguments = item.arguments;
       yield* this.#emitToolCall(call);
     } else if (item.type === "message") {
       for (const part of item.content)
         if (part.type === "refusal" && !this.#refusal) this.#refusal = part.refusal;
-    }
+    } else if (item.type === "custom_tool_call") {
+      this.#customCalls++;
+      yield { type: "tool-call", call: customToolCallPart(item) };
+    } else if (isWaitingItem(item)) this.#waitingOn.push(item.type);
   }
 
   *#emitToolCall(call: AssemblingToolCall): Generator<StreamEvent> {
@@ -226,11 +256,57 @@ export class ResponsesStreamMapper {
     const refusal = this.#refusal || undefined;
     yield {
       type: "finish",
-      ...responsesFinishReason(response, this.#toolCalls.calls.length > 0, !!refusal),
+      ...responsesFinishReason(
+        response,
+        this.#toolCalls.calls.length + this.#customCalls > 0,
+        !!refusal,
+        this.#waitingOn,
+      ),
       ...(refusal ? { refusal } : {}),
       raw: response,
     };
   }
+}
+
+/**
+ * Output items that hand the turn back to the caller without a function call: the caller must run
+ * a shell command, apply a patch, approve an MCP call or search its tools, and then continue.
+ * Finishing such an answer with "stop" would tell the caller the model is done.
+ */
+const WAITING_ITEM_TYPES = new Set([
+  "apply_patch_call",
+  "shell_call",
+  "local_shell_call",
+  "mcp_approval_request",
+  "tool_search_call",
+  "computer_call",
+]);
+
+function isWaitingItem(item: { type: string; execution?: string }): boolean {
+  // A tool search run by OpenAI (execution "server") is done when it arrives; only a client-side one waits.
+  if (item.type === "tool_search_call") return item.execution === "client";
+  return WAITING_ITEM_TYPES.has(item.type);
+}
+
+/**
+ * A custom tool call (free-form input, no JSON schema) as a Keel tool call: `arguments` and
+ * `rawArguments` are the input text, and `providerMetadata.openai.kind` says "custom" so the call
+ * and its result go back to OpenAI as `custom_tool_call` / `custom_tool_call_output`.
+ */
+function customToolCallPart(item: {
+  id?: string;
+  call_id: string;
+  name: string;
+  input: string;
+}): ToolCallPart {
+  return {
+    type: "tool-call",
+    id: item.call_id,
+    name: item.name,
+    arguments: item.input,
+    rawArguments: item.input,
+    providerMetadata: { openai: { kind: "custom", ...(item.id ? { itemId: item.id } : {}) } },
+  };
 }
 
 /** The events a non-streamed Responses API response stands for. */
@@ -250,6 +326,7 @@ export function* responseEvents(
   yield metadataEvent(requestId ?? response.id, response.model);
   let refusal = "";
   let toolCalls = 0;
+  const waitingOn: string[] = [];
   for (const item of response.output) {
     if (item.type === "reasoning") {
       const texts = item.summary.length > 0 ? item.summary : (item.content ?? []);
@@ -265,6 +342,11 @@ export function* responseEvents(
           if (part.logprobs?.length) yield { type: "logprobs", tokens: fromOpenAILogprobs(part.logprobs) };
         } else if (part.type === "refusal") refusal += part.refusal;
       }
+    } else if (item.type === "custom_tool_call") {
+      toolCalls++;
+      yield { type: "tool-call", call: customToolCallPart(item) };
+    } else if (isWaitingItem(item)) {
+      waitingOn.push(item.type);
     } else if (item.type === "function_call") {
       toolCalls++;
       yield {
@@ -281,7 +363,7 @@ export function* responseEvents(
   if (response.usage) yield { type: "usage", usage: responsesUsage(response.usage) };
   yield {
     type: "finish",
-    ...responsesFinishReason(response, toolCalls > 0, refusal !== ""),
+    ...responsesFinishReason(response, toolCalls > 0, refusal !== "", waitingOn),
     ...(refusal ? { refusal } : {}),
     raw: response,
   };
