@@ -30,6 +30,31 @@ function run(chunks: ChatCompletionChunk[], requestId?: string, dialect?: ChatDi
 }
 
 describe("ChatStreamMapper", () => {
+  it("takes the served model and id from the first chunk that has them (Azure's first chunk has neither)", () => {
+    // Azure OpenAI opens a stream with the prompt's content-filter results: id, model and object are
+    // empty strings and choices is empty. Reading metadata from that chunk alone lost the served
+    // model (cost, telemetry) and the request id.
+    const sse = [
+      '{"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},"jailbreak":{"filtered":false,"detected":false},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}}}]}',
+      '{"choices":[{"content_filter_results":{},"delta":{"content":"","refusal":null,"role":"assistant"},"finish_reason":null,"index":0,"logprobs":null}],"created":1733917380,"id":"chatcmpl-AdNx4cG7xJ0qD9","model":"gpt-4o-2024-11-20","object":"chat.completion.chunk","system_fingerprint":"fp_04751d0b65"}',
+      '{"choices":[{"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":false,"severity":"safe"},"sexual":{"filtered":false,"severity":"safe"},"violence":{"filtered":false,"severity":"safe"}},"delta":{"content":"Hello"},"finish_reason":null,"index":0,"logprobs":null}],"created":1733917380,"id":"chatcmpl-AdNx4cG7xJ0qD9","model":"gpt-4o-2024-11-20","object":"chat.completion.chunk","system_fingerprint":"fp_04751d0b65"}',
+      '{"choices":[{"content_filter_results":{},"delta":{},"finish_reason":"stop","index":0,"logprobs":null}],"created":1733917380,"id":"chatcmpl-AdNx4cG7xJ0qD9","model":"gpt-4o-2024-11-20","object":"chat.completion.chunk","system_fingerprint":"fp_04751d0b65"}',
+      '{"choices":[],"created":1733917380,"id":"chatcmpl-AdNx4cG7xJ0qD9","model":"gpt-4o-2024-11-20","object":"chat.completion.chunk","system_fingerprint":"fp_04751d0b65","usage":{"completion_tokens":2,"prompt_tokens":9,"total_tokens":11}}',
+    ].map((line) => JSON.parse(line) as ChatCompletionChunk);
+    const { response, events } = run(sse);
+    expect(response.text).toBe("Hello");
+    expect(response.model.served).toBe("gpt-4o-2024-11-20");
+    expect(response.requestId).toBe("chatcmpl-AdNx4cG7xJ0qD9");
+    expect(events.filter((e) => e.type === "response-metadata")).toEqual([
+      { type: "response-metadata", requestId: "chatcmpl-AdNx4cG7xJ0qD9", servedModel: "gpt-4o-2024-11-20" },
+    ]);
+    // With an x-request-id header the header stays the id, and it is known from the first chunk on.
+    const withHeader = run(sse, "req_azure_1");
+    expect(withHeader.response.requestId).toBe("req_azure_1");
+    expect(withHeader.response.model.served).toBe("gpt-4o-2024-11-20");
+    expect(withHeader.events[0]).toEqual({ type: "response-metadata", requestId: "req_azure_1" });
+  });
+
   it("uses the chunk id when no x-request-id is known, and ignores choices other than 0 (n > 1)", () => {
     const { response } = run([
       chunk([

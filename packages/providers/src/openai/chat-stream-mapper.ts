@@ -43,6 +43,7 @@ export class ChatStreamMapper {
   readonly #provider: string;
   readonly #toolCalls = new ToolCallAssembler();
   #metadataSent = false;
+  #requestIdSent = false;
   #finished = false;
   #rawFinishReason: string | undefined;
   #refusal = "";
@@ -70,8 +71,16 @@ export class ChatStreamMapper {
         { provider: this.#provider, body: chunk },
       );
     if (!this.#metadataSent) {
-      this.#metadataSent = true;
-      events.push(metadataEvent(this.#requestId ?? chunk.id, chunk.model));
+      // Azure's first chunk (prompt content-filter results) has an empty id and model: take them
+      // from the first chunk that has them, or cost and telemetry lose the served model.
+      const requestId = this.#requestId ?? (chunk.id || undefined);
+      if (chunk.model) {
+        this.#metadataSent = true;
+        events.push(metadataEvent(requestId, chunk.model));
+      } else if (requestId !== undefined && !this.#requestIdSent) {
+        this.#requestIdSent = true;
+        events.push(metadataEvent(requestId, undefined));
+      }
     }
     const usage = chunk.usage ?? this.#dialect?.usageOf?.(chunk as unknown as Record<string, unknown>);
     if (usage) this.#usage = chatUsage(usage);
