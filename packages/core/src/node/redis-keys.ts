@@ -19,8 +19,31 @@ export async function unlinkMatching(client: Redis, pattern: string): Promise<nu
   return removed;
 }
 
-/** Client states in which a command would sit in ioredis's offline queue for a connection that is gone. */
+/**
+ * Client states in which a command would sit in ioredis's offline queue for a connection that is
+ * gone: such a command would run late, after the cache gave up on it, and write an answer the
+ * caller has long since moved past.
+ */
 const DOWN = new Set(["reconnecting", "close", "end"]);
+
+/** Clients this module has seen ready: for them, "connecting" is a reconnect attempt, not the first connect. */
+const connectedBefore = new WeakSet<Redis>();
+
+/**
+ * Whether a command would wait on a lost connection. "connecting" is down for a client that was
+ * ready before (ioredis passes through it between reconnect attempts, and a command queued then
+ * runs once the server is back), but not for a new client still making its first connection,
+ * whose queued commands run within moments.
+ */
+function isDown(client: Redis): boolean {
+  const status = client.status;
+  if (status === "ready") {
+    connectedBefore.add(client);
+    return false;
+  }
+  if (status === "connecting") return connectedBefore.has(client);
+  return DOWN.has(status);
+}
 
 /**
  * Runs a command for a cache that must not wait on Redis: it fails at once with a
@@ -35,7 +58,7 @@ export function redisCommand<T>(
   run: () => Promise<T>,
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
-  if (DOWN.has(client.status))
+  if (isDown(client))
     return Promise.reject(
       new NetworkError(`Redis is not connected (client status "${client.status}"); it reconnects by itself`),
     );

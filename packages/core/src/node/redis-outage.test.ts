@@ -58,6 +58,9 @@ async function rideOutOutages(
   expect(await model.generate(ask(again))).toMatchObject({ text: "live 0", cached: true });
 
   await server.stop();
+  // The outage starts once the client has seen the socket close: a command written before that
+  // is one ioredis resends after reconnecting, which would refill the restarted (empty) server.
+  await vi.waitFor(() => expect(client.status).not.toBe("ready"), { timeout: 20_000, interval: 20 });
   // Under a one-second deadline the call still gets the model's answer: the cache steps aside.
   const during = await model.generate(ask(again), { deadline: Date.now() + 1000 });
   expect(during).toMatchObject({ text: "live 1" });
