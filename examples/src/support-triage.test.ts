@@ -8,8 +8,21 @@ let server: TestServer;
 let models: TriageModels;
 let sent: Array<{ ticketId: string; body: string }>;
 let escalated: Array<{ ticketId: string; reason: string }>;
+let accountsRead: string[];
 
 const services: TriageServices = {
+  accountDetails: async (customer) => {
+    accountsRead.push(customer);
+    return customer === "ada@example.com"
+      ? {
+          plan: "Pro",
+          invoices: [
+            { month: "2026-03", amountUsd: 49, status: "failed" },
+            { month: "2026-02", amountUsd: 49, status: "paid" },
+          ],
+        }
+      : undefined;
+  },
   searchArticles: async (category) =>
     category === "billing"
       ? ["Invoices: download them under Settings > Billing.", "Plans can be changed at any time."]
@@ -49,6 +62,7 @@ beforeEach(() => {
   server.reset();
   sent = [];
   escalated = [];
+  accountsRead = [];
 });
 afterEach(async () => {
   await server.waitForIdle();
@@ -171,10 +185,74 @@ describe("support triage through the OpenAI wire protocol", () => {
     expect(sent).toHaveLength(1);
   });
 
+  it("lets the writer look up the ticket's own account and answers from it", async () => {
+    server.enqueue(
+      classification(),
+      // The model asks for another customer: the tool's input has no customer field, so it cannot.
+      {
+        text: "",
+        toolCalls: [
+          { name: "lookup_account", arguments: { fields: ["invoices"], customer: "eve@example.com" } },
+        ],
+      },
+      { text: "Hi Ada, your March invoice ($49) failed; you can retry it under Settings > Billing." },
+      review(true),
+    );
+    const result = await triageTicket(ticket, models, services);
+
+    expect(result.path).toEqual(["classify", "retrieve", "fit", "draft", "check", "respond"]);
+    expect(accountsRead).toEqual(["ada@example.com"]);
+    expect(result.context.toolsUsed).toEqual(["lookup_account"]);
+    const writerCall = server.requests[1]!.body;
+    expect(writerCall.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([
+      "lookup_account",
+      "request_credit",
+    ]);
+    const toolTurn = server.requests[2]!.body.messages.find((m: { role: string }) => m.role === "tool");
+    expect(JSON.parse(toolTurn.content)).toEqual({
+      invoices: [
+        { month: "2026-03", amountUsd: 49, status: "failed" },
+        { month: "2026-02", amountUsd: 49, status: "paid" },
+      ],
+    });
+    expect(sent[0]?.body).toContain("your March invoice ($49) failed");
+  });
+
+  it("escalates a credit the writer asks for instead of granting or promising it", async () => {
+    server.enqueue(classification(), {
+      text: "",
+      toolCalls: [{ name: "request_credit", arguments: { amountUsd: 49, reason: "charged twice in March" } }],
+    });
+    const result = await triageTicket(ticket, models, services);
+
+    expect(result.path).toEqual(["classify", "retrieve", "fit", "draft", "escalate"]);
+    expect(result.context.credit).toEqual({ amountUsd: 49, reason: "charged twice in March" });
+    expect(escalated).toEqual([
+      { ticketId: "T-1", reason: "credit of $49 needs a human's approval: charged twice in March" },
+    ]);
+    expect(sent).toEqual([]);
+    // The loop stops at the gate: no further writer call, no review.
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("escalates when the writer keeps calling tools past its step limit", async () => {
+    server.enqueue(classification());
+    server.setDefault({ text: "", toolCalls: [{ name: "lookup_account", arguments: { fields: ["plan"] } }] });
+    const result = await triageTicket(ticket, models, services, { options: { maxToolSteps: 2 } });
+
+    expect(result.state).toBe("escalate");
+    expect(result.context.escalation).toMatch(
+      /^step draft@4 failed: .*still calling tools after 2 model calls/,
+    );
+    expect(accountsRead).toEqual(["ada@example.com", "ada@example.com"]);
+    expect(sent).toEqual([]);
+  });
+
   it("exports its graph as Mermaid", () => {
     const mermaid = toMermaid(buildTriageFlow(models, services));
     expect(mermaid).toContain("classify --> escalate : critical");
     expect(mermaid).toContain("check --> draft : fail (at most 2x)");
+    expect(mermaid).toContain("draft --> escalate : credit requested");
     expect(mermaid).toContain("note right of retrieve : parallel articles, history");
   });
 });

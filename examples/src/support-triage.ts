@@ -4,15 +4,19 @@
  *
  *   classify ─┬─ critical ──────────────────────────────────────────────┐
  *             └─ retrieve (knowledge base ∥ customer history) → fit      │
- *                  → draft → check ─┬─ pass → respond                     ├→ escalate
- *                                   ├─ fail → draft (at most N times)     │
- *                                   └─ still failing ────────────────────┘
+ *                  → draft ─┬─ credit requested ──────────────────────────┤
+ *                           └─ check ─┬─ pass → respond                   ├→ escalate
+ *                                     ├─ fail → draft (at most N times)   │
+ *                                     └─ still failing ──────────────────┘
  *
- * Failing model steps are retried by middleware, then fall back to escalation; sending the answer
- * and opening an escalation are side effects guarded by `io.once`, so a resumed run never sends
- * twice.
+ * The writer drafts with two tools: `lookup_account` reads the ticket's own customer's account
+ * (the customer comes from the ticket, never from the model, so a prompt cannot read another
+ * account), and `request_credit`, which always needs approval: the flow never grants money itself,
+ * it stops the draft and escalates the request to a human (the escalation gate). Failing model
+ * steps are retried by middleware, then fall back to escalation; sending the answer and opening
+ * an escalation are side effects guarded by `io.once`, so a resumed run never sends twice.
  */
-import { type Model, type RetryOptions, retry } from "@keel/core";
+import { type ApprovalRequest, type Model, type RetryOptions, retry, tool } from "@keel/core";
 import { type CheckpointStore, defineFlow, type FlowRunOptions, type StepIO } from "@keel/core/flows";
 import { z } from "zod";
 
@@ -38,6 +42,10 @@ export const TriageContext = z.object({
   articles: z.string().optional(),
   history: z.array(z.string()).optional(),
   draft: z.string().optional(),
+  /** Tools the writer called, over every draft, in order. */
+  toolsUsed: z.array(z.string()).optional(),
+  /** A credit the writer asked for; it needs a human, so the ticket is escalated. */
+  credit: z.object({ amountUsd: z.number(), reason: z.string() }).optional(),
   feedback: z.string().optional(),
   outcome: z.enum(["responded", "escalated"]).optional(),
   escalation: z.string().optional(),
@@ -51,8 +59,17 @@ export interface TriageModels {
   reviewer: Model;
 }
 
+/** What `lookup_account` may show the writer about the ticket's customer. */
+export interface AccountDetails {
+  plan: string;
+  /** Invoices, newest first. */
+  invoices: Array<{ month: string; amountUsd: number; status: "paid" | "open" | "failed" }>;
+}
+
 /** The app's side of the flow: where knowledge comes from and where answers go. */
 export interface TriageServices {
+  /** The customer's plan and invoices; `undefined` for an unknown customer. */
+  accountDetails(customer: string): Promise<AccountDetails | undefined>;
   /** Help-center articles relevant to a ticket. */
   searchArticles(category: Category, text: string): Promise<string[]>;
   /** Recent interactions with the customer. */
@@ -71,6 +88,8 @@ export interface TriageOptions {
   articleTokens?: number;
   /** Retry policy for each model call. Default: 3 attempts. */
   retry?: RetryOptions;
+  /** Model calls the writer may make per draft (each tool round is one). Default 4. */
+  maxToolSteps?: number;
 }
 
 /** Builds the triage flow around the given models and services. */
@@ -115,8 +134,12 @@ export function buildTriageFlow(models: TriageModels, services: TriageServices, 
       fit: { truncate: { field: "articles", maxTokens: options.articleTokens ?? 1500 }, next: "draft" },
       draft: {
         ...modelPolicy,
-        run: async (ctx, io) => ({ draft: await writeDraft(models.writer, ctx, io) }),
-        next: "check",
+        description: "write a reply with account tools",
+        run: (ctx, io) => writeDraft(models.writer, services, ctx, io, options.maxToolSteps ?? 4),
+        next: [
+          { to: "escalate", when: (ctx) => ctx.credit !== undefined, label: "credit requested" },
+          { to: "check" },
+        ],
         fallback: "escalate",
       },
       check: {
@@ -174,7 +197,54 @@ export function triageTicket(
   return buildTriageFlow(models, services, options).run({ ticket }, runOptions);
 }
 
-async function writeDraft(writer: Model, ctx: TriageContext, io: StepIO): Promise<string> {
+const LookupAccount = z.object({
+  fields: z
+    .array(z.enum(["plan", "invoices"]))
+    .min(1)
+    .describe("what to look up"),
+});
+const RequestCredit = z.object({
+  amountUsd: z.number().positive().describe("credit to give the customer, in US dollars"),
+  reason: z.string().min(1).describe("why the customer should get it"),
+});
+
+/**
+ * The writer's tools for one ticket. `lookup_account` is bound to the ticket's customer;
+ * `request_credit` always needs approval, and the draft step's approver turns every request
+ * into an escalation instead of running it.
+ */
+function triageTools(services: TriageServices, ctx: TriageContext) {
+  return [
+    tool({
+      name: "lookup_account",
+      description: "The plan and invoices of the customer who wrote the ticket.",
+      input: LookupAccount,
+      execute: async ({ fields }) => {
+        const account = await services.accountDetails(ctx.ticket.customer);
+        if (!account) return { error: "no account for this customer" };
+        return Object.fromEntries(fields.map((field) => [field, account[field]]));
+      },
+    }),
+    tool({
+      name: "request_credit",
+      description:
+        "Ask a human to approve a credit or refund for the customer. Never promise it in the reply.",
+      input: RequestCredit,
+      needsApproval: true,
+      execute: () => {
+        throw new Error("request_credit runs only after a human approves it");
+      },
+    }),
+  ];
+}
+
+async function writeDraft(
+  writer: Model,
+  services: TriageServices,
+  ctx: TriageContext,
+  io: StepIO,
+  maxSteps: number,
+): Promise<Partial<TriageContext>> {
   const lines = [
     `Ticket from ${ctx.ticket.customer} (${ctx.classification?.category}): ${ctx.ticket.text}`,
     `Help-center articles:\n${ctx.articles || "(none found)"}`,
@@ -182,18 +252,36 @@ async function writeDraft(writer: Model, ctx: TriageContext, io: StepIO): Promis
   ];
   if (ctx.feedback)
     lines.push(`A reviewer rejected your previous draft: ${ctx.feedback}\nPrevious draft:\n${ctx.draft}`);
-  const response = await io.generate(writer, {
-    messages: [
-      { role: "system", content: "Write a short, friendly support reply using only the articles given." },
-      { role: "user", content: lines.join("\n\n") },
-    ],
-    maxOutputTokens: 600,
+  let credit: TriageContext["credit"];
+  // The approver sees every call; only the ones that need approval stop at the gate.
+  const gate = (request: ApprovalRequest) => {
+    if (!request.needsApproval) return true;
+    credit = request.input as z.output<typeof RequestCredit>;
+    return { action: "deny" as const, reason: "credits go to a human for approval; the ticket is escalated" };
+  };
+  const result = await io.runTools(writer, {
+    system:
+      "Write a short, friendly support reply using only the articles given and what lookup_account returns. " +
+      "If the customer should get money back, call request_credit instead of promising it.",
+    prompt: lines.join("\n\n"),
+    tools: triageTools(services, ctx),
+    approve: gate,
+    stopWhen: () => credit !== undefined,
+    maxSteps,
+    request: { maxOutputTokens: 600 },
   });
-  return response.text.trim();
+  const toolsUsed = (ctx.toolsUsed ?? []).concat(
+    result.steps.flatMap((step) => step.toolCalls.map((call) => call.call.name)),
+  );
+  if (credit) return { credit, toolsUsed };
+  if (result.stopReason !== "done")
+    throw new Error(`the writer was still calling tools after ${maxSteps} model calls`);
+  return { draft: result.text.trim(), toolsUsed };
 }
 
 function escalationReason(ctx: TriageContext, io: StepIO): string {
   if (io.fallbackError) return `step ${io.fallbackError.stepId} failed: ${io.fallbackError.message}`;
   if (ctx.classification?.urgency === "critical") return `critical ticket: ${ctx.classification.summary}`;
+  if (ctx.credit) return `credit of $${ctx.credit.amountUsd} needs a human's approval: ${ctx.credit.reason}`;
   return `draft kept failing review: ${ctx.feedback ?? "no feedback"}`;
 }
