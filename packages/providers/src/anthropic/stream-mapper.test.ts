@@ -122,6 +122,114 @@ describe("AnthropicStreamMapper", () => {
     });
   });
 
+  it("maps content that arrives whole in message_start (programmatic tool calling) and its stop_reason", () => {
+    // When code execution calls a client tool, the stream's message_start already holds the
+    // blocks and stop_reason tool_use; message_delta brings only usage. The call was lost and the
+    // answer finished as "other", while generate on the same message was right.
+    const toolUse = {
+      type: "tool_use",
+      id: "toolu_01Hb4kQz",
+      name: "query_database",
+      input: { sql: "SELECT region, SUM(revenue) FROM sales GROUP BY region" },
+      caller: { type: "code_execution_20250825", tool_id: "srvtoolu_01Xa9" },
+    };
+    const { out, mapper } = run([
+      {
+        type: "message_start",
+        message: {
+          id: "msg_01PTC",
+          type: "message",
+          role: "assistant",
+          model: "claude-sonnet-4-5-20250929",
+          content: [
+            { type: "thinking", thinking: "Query first.", signature: "EqQBCkYI" },
+            { type: "text", text: "I'll query the sales data." },
+            {
+              type: "server_tool_use",
+              id: "srvtoolu_01Xa9",
+              name: "code_execution",
+              input: { code: "rows = await query_database(sql)" },
+            },
+            toolUse,
+          ],
+          container: { id: "container_011CV", expires_at: "2025-11-20T14:30:00Z" },
+          stop_reason: "tool_use",
+          stop_sequence: null,
+          usage: { input_tokens: 1520, output_tokens: 190 },
+        },
+      },
+      {
+        type: "message_delta",
+        delta: { stop_reason: null, stop_sequence: null },
+        usage: { output_tokens: 190 },
+      },
+      { type: "message_stop" },
+    ]);
+    const call = {
+      type: "tool-call",
+      id: "toolu_01Hb4kQz",
+      name: "query_database",
+      arguments: toolUse.input,
+      rawArguments: JSON.stringify(toolUse.input),
+    };
+    expect(out.filter((e) => e.type === "tool-call")).toEqual([{ type: "tool-call", call }]);
+    expect(out.filter((e) => e.type === "text-delta")).toEqual([
+      { type: "text-delta", text: "I'll query the sales data." },
+    ]);
+    expect(out.filter((e) => e.type === "reasoning-delta")).toEqual([
+      { type: "reasoning-delta", text: "Query first.", signature: "EqQBCkYI" },
+    ]);
+    expect(out.at(-1)).toMatchObject({
+      type: "finish",
+      finishReason: "tool-calls",
+      rawFinishReason: "tool_use",
+    });
+    expect(mapper.content()).toEqual([
+      { type: "reasoning", text: "Query first.", signature: "EqQBCkYI" },
+      { type: "text", text: "I'll query the sales data." },
+      call,
+    ]);
+  });
+
+  it("returns a forced JSON tool's input that arrives whole in message_start as the answer text", () => {
+    const { out, mapper } = run(
+      [
+        {
+          type: "message_start",
+          message: {
+            id: "msg_1",
+            model: "claude-x",
+            content: [{ type: "tool_use", id: "t", name: "json", input: { city: "Oslo" } }],
+            stop_reason: "tool_use",
+            usage: { input_tokens: 5, output_tokens: 3 },
+          },
+        },
+        { type: "message_stop" },
+      ],
+      { jsonToolName: "json" },
+    );
+    expect(mapper.content()).toEqual([{ type: "text", text: '{"city":"Oslo"}' }]);
+    expect(out.at(-1)).toMatchObject({ type: "finish", finishReason: "stop" });
+  });
+
+  it("refuses a second message_start inside one message as a retryable protocol error", () => {
+    // Blocks of the second message restart at index 0: the streamed events and the final
+    // response would disagree. The stream fails instead.
+    const mapper = new AnthropicStreamMapper();
+    mapper.map(start());
+    mapper.map({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    mapper.map({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "first" } });
+    mapper.map({ type: "content_block_stop", index: 0 });
+    let error: unknown;
+    try {
+      mapper.map({ ...start(), message: { ...start().message, id: "msg_2" } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(OutputParseError);
+    expect(error).toMatchObject({ retryable: true, provider: "anthropic", message: /second message_start/ });
+  });
+
   it("throws the typed error of an error event that arrives as data", () => {
     const mapper = new AnthropicStreamMapper();
     expect(() =>

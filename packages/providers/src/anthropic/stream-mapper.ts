@@ -1,4 +1,4 @@
-import type { AssistantPart, StreamEvent, ToolCallPart } from "@keel/core";
+import { type AssistantPart, OutputParseError, type StreamEvent, type ToolCallPart } from "@keel/core";
 import { toAnthropicKeelError } from "./errors.js";
 import { toFinishReason } from "./finish-reason.js";
 import { type AnthropicUsageFields, mergeUsageFields, toUsage } from "./usage.js";
@@ -16,7 +16,13 @@ type Block =
 interface RawEvent {
   type: string;
   index?: number;
-  message?: { id?: string; model?: string; usage?: AnthropicUsageFields };
+  message?: {
+    id?: string;
+    model?: string;
+    usage?: AnthropicUsageFields;
+    content?: Array<Record<string, any>>;
+    stop_reason?: string | null;
+  };
   content_block?: Record<string, any>;
   delta?: Record<string, any>;
   usage?: AnthropicUsageFields | null;
@@ -46,6 +52,7 @@ export class AnthropicStreamMapper {
   #stopReason: string | undefined;
   #refusal: string | undefined;
   #lastDelta: unknown;
+  #started = false;
   #finished = false;
 
   constructor(options: AnthropicStreamMapperOptions = {}) {
@@ -64,16 +71,32 @@ export class AnthropicStreamMapper {
     if (this.#finished) return [];
     switch (event.type) {
       case "message_start": {
+        // A second message_start inside one message would make the events and the final response
+        // disagree (blocks restart at index 0): a broken stream, worth another attempt.
+        if (this.#started)
+          throw new OutputParseError("Anthropic sent a second message_start before message_stop", {
+            provider: "anthropic",
+            body: raw,
+            retryable: true,
+          });
+        this.#started = true;
         const message = event.message ?? {};
         this.#usage = mergeUsageFields(this.#usage, message.usage);
+        if (message.stop_reason) this.#stopReason = message.stop_reason;
         const requestId = this.#requestId ?? message.id;
-        return [
+        const events: StreamEvent[] = [
           {
             type: "response-metadata",
             ...(requestId !== undefined ? { requestId } : {}),
             ...(message.model !== undefined ? { servedModel: message.model } : {}),
           },
         ];
+        // Content that arrives whole in message_start (programmatic tool calling sends a tool_use
+        // block there, with stop_reason tool_use): each block is started and stopped at once.
+        message.content?.forEach((block, index) => {
+          events.push(...this.#start(index, block, true), ...this.#stop(index));
+        });
+        return events;
       }
       case "content_block_start":
         return this.#start(event.index ?? 0, event.content_block ?? {});
@@ -121,30 +144,50 @@ export class AnthropicStreamMapper {
     return parts;
   }
 
-  #start(index: number, block: Record<string, any>): StreamEvent[] {
+  #start(index: number, block: Record<string, any>, whole = false): StreamEvent[] {
     switch (block.type) {
       case "text":
         this.#blocks.set(index, { kind: "text", text: block.text ?? "" });
         return block.text ? [{ type: "text-delta", text: block.text }] : [];
-      case "thinking":
-        this.#blocks.set(index, { kind: "thinking", text: block.thinking ?? "" });
-        return block.thinking ? [{ type: "reasoning-delta", text: block.thinking }] : [];
+      case "thinking": {
+        // A streamed block starts with signature "" (its signature_delta comes later); a whole one has it.
+        const signature = whole && block.signature ? (block.signature as string) : undefined;
+        this.#blocks.set(index, {
+          kind: "thinking",
+          text: block.thinking ?? "",
+          ...(signature !== undefined ? { signature } : {}),
+        });
+        if (!block.thinking && signature === undefined) return [];
+        return [
+          {
+            type: "reasoning-delta",
+            text: block.thinking ?? "",
+            ...(signature !== undefined ? { signature } : {}),
+          },
+        ];
+      }
       case "redacted_thinking":
         this.#blocks.set(index, { kind: "redacted", data: block.data });
         return [{ type: "reasoning-delta", text: "", redactedData: block.data }];
       case "tool_use":
         if (block.name === this.#jsonToolName) {
-          this.#blocks.set(index, { kind: "json-answer", text: "" });
-          return [];
+          // The forced JSON tool's input is the answer text, as in a non-streamed response.
+          const text = whole ? JSON.stringify(block.input ?? {}) : "";
+          this.#blocks.set(index, { kind: "json-answer", text });
+          return text ? [{ type: "text-delta", text }] : [];
         }
-        this.#blocks.set(index, {
-          kind: "tool",
-          id: block.id,
-          name: block.name,
-          json: "",
-          startInput: block.input,
-        });
-        return [{ type: "tool-call-delta", index, id: block.id, name: block.name, argumentsDelta: "" }];
+        {
+          // A whole block carries its input; a streamed one starts with {} and gets input_json_delta.
+          const json = whole && block.input !== undefined ? JSON.stringify(block.input) : "";
+          this.#blocks.set(index, {
+            kind: "tool",
+            id: block.id,
+            name: block.name,
+            json,
+            startInput: block.input,
+          });
+          return [{ type: "tool-call-delta", index, id: block.id, name: block.name, argumentsDelta: json }];
+        }
       default:
         // Server tool blocks (web search and the like) have no Keel part.
         this.#blocks.set(index, { kind: "other" });

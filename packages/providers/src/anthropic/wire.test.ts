@@ -1,7 +1,7 @@
 // What the adapter puts on the wire, checked where the bytes land: the wire test server.
 // Bodies are compared whole and checked against the documented Messages API shape.
 import Anthropic from "@anthropic-ai/sdk";
-import type { Message, ModelRequest } from "@keel/core";
+import { type Message, type ModelRequest, OutputParseError } from "@keel/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/index.js";
 import { anthropic } from "./index.js";
@@ -330,6 +330,100 @@ describe("request bodies on the wire", () => {
     expect((await model().stream({ messages: [{ role: "user", content: "a" }] }).response).requestId).toMatch(
       /^req_keel/,
     );
+  });
+});
+
+describe("streams and generate agree on the same message", () => {
+  const sse = (events: Array<Record<string, unknown>>) => ({
+    status: 200,
+    headers: { "content-type": "text/event-stream" },
+    body: events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(""),
+  });
+  // A message as programmatic tool calling returns it: code execution called a client tool, so the
+  // answer waits on that tool (stop_reason tool_use), and a stream sends the blocks in message_start.
+  const message = {
+    id: "msg_01PTC",
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4-5-20250929",
+    content: [
+      { type: "text", text: "I'll query the sales data." },
+      {
+        type: "server_tool_use",
+        id: "srvtoolu_01Xa9",
+        name: "code_execution",
+        input: { code: "rows = await query_database(sql)" },
+      },
+      {
+        type: "tool_use",
+        id: "toolu_01Hb4kQz",
+        name: "query_database",
+        input: { sql: "SELECT 1" },
+        caller: { type: "code_execution_20250825", tool_id: "srvtoolu_01Xa9" },
+      },
+    ],
+    container: { id: "container_011CV", expires_at: "2025-11-20T14:30:00Z" },
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: { input_tokens: 1520, output_tokens: 190 },
+  };
+  const ask = { messages: [{ role: "user" as const, content: "revenue by region?" }] };
+
+  it("content and stop_reason carried by message_start (programmatic tool calling)", async () => {
+    server.enqueue(
+      { status: 200, json: message },
+      sse([
+        { type: "message_start", message },
+        {
+          type: "message_delta",
+          delta: { stop_reason: null, stop_sequence: null },
+          usage: { output_tokens: 190 },
+        },
+        { type: "message_stop" },
+      ]),
+    );
+    const generated = await model().generate(ask);
+    const streamed = await model().stream(ask).response;
+    for (const r of [generated, streamed]) {
+      expect(r.text).toBe("I'll query the sales data.");
+      expect(r.toolCalls).toEqual([
+        expect.objectContaining({
+          id: "toolu_01Hb4kQz",
+          name: "query_database",
+          arguments: { sql: "SELECT 1" },
+        }),
+      ]);
+      expect(r.finishReason).toBe("tool-calls");
+      expect(r.rawFinishReason).toBe("tool_use");
+      expect(r.model.served).toBe("claude-sonnet-4-5-20250929");
+    }
+  });
+
+  it("a second message_start inside one message fails the stream with OutputParseError", async () => {
+    const empty = { ...message, content: [], stop_reason: null };
+    server.enqueue(
+      sse([
+        { type: "message_start", message: empty },
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "first" } },
+        { type: "content_block_stop", index: 0 },
+        { type: "message_start", message: { ...empty, id: "msg_02" } },
+        { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "second" } },
+        { type: "content_block_stop", index: 0 },
+        { type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 4 } },
+        { type: "message_stop" },
+      ]),
+    );
+    const stream = model().stream(ask);
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of stream) if (event.type === "text-delta") seen.push(event.text);
+      })(),
+    ).rejects.toBeInstanceOf(OutputParseError);
+    await expect(stream.response).rejects.toBeInstanceOf(OutputParseError);
+    expect(seen).toEqual(["first"]);
   });
 });
 
