@@ -80,7 +80,10 @@ describe("the main demo (offline)", () => {
     expect(answers[1]).toBe(answers[0]);
   });
 
-  it("reports tokens, cost and the cut, and writes the trace as HTML", async () => {
+  it("reports latency per stage, tokens, cost and the cut, and writes the trace as HTML", async () => {
+    expect(stdout).toMatch(
+      /stages: Ingest \d+ ms, Hybrid \d+ ms, Context \d+ ms, Answer \d+ ms, Guard \d+ ms, Cached \d+ ms\n/,
+    );
     expect(stdout).toMatch(/tokens: \d+ in \/ \d+ out over 3 calls/);
     expect(stdout).toMatch(/extractive-reader +3 +1 /);
     expect(stdout).toMatch(/cut to fit: \d+ retrieved chunks/);

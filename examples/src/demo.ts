@@ -196,7 +196,7 @@ await stages.run("Guard on input and output", async () => {
   out(`   output filter (canary, API keys, cards, emails) on every answer: ${outputFindings} findings`);
 });
 
-const second = await stages.run("The same question again", async () => {
+const second = await stages.run("Cached repeat: the same question again", async () => {
   const hitsBefore = cacheHits.length;
   const response = await answer(fitted!.request);
   // `guard` outermost drops `cached` from a streamed response (a core bug), so the event says it.
