@@ -17,6 +17,7 @@ import {
 } from "@keel/core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { type ScriptedResponse, startTestServer, type TestServer } from "../testing/index.js";
+import { toAnthropicKeelError } from "./errors.js";
 import { anthropic } from "./index.js";
 
 let server: TestServer;
@@ -261,4 +262,67 @@ describe("cancellation closes the connection on the server side", () => {
     controller.abort();
     await expect(model.generate(ask, { signal: controller.signal })).rejects.toBeInstanceOf(AbortedError);
   });
+});
+
+describe("errors from the oldest SDK the peer range allows (@anthropic-ai/sdk 0.60)", () => {
+  // 0.60's APIError as it was built: no `type` or `apiMessage`, the parsed body in `error`, and a
+  // message that is the status and the whole body as raw JSON.
+  class ApiError060 extends Error {
+    readonly status: number;
+    readonly headers: Headers;
+    readonly error: unknown;
+    readonly requestID: string | null;
+    constructor(status: number, error: Record<string, unknown>, headers: Headers, name: string) {
+      super(`${status} ${error.message ? error.message : JSON.stringify(error)}`);
+      this.name = name;
+      this.status = status;
+      this.headers = headers;
+      this.error = error;
+      this.requestID = headers.get("request-id");
+    }
+  }
+  const body = (type: string, message: string, details?: unknown) => ({
+    type: "error",
+    error: { type, message, ...(details !== undefined ? { details } : {}) },
+  });
+  const headers = new Headers({ "request-id": "req_011CV" });
+
+  it.each([
+    [
+      400,
+      "BadRequestError",
+      body("invalid_request_error", "prompt is too long: 210463 tokens > 200000 maximum"),
+      ContextLengthExceededError,
+    ],
+    [
+      400,
+      "BadRequestError",
+      body("invalid_request_error", "max_tokens: must be greater than or equal to 1"),
+      InvalidRequestError,
+    ],
+    [
+      400,
+      "BadRequestError",
+      body("invalid_request_error", "Your credit balance is too low to access the Anthropic API."),
+      QuotaExhaustedError,
+    ],
+    [401, "AuthenticationError", body("authentication_error", "invalid x-api-key"), AuthenticationError],
+    [529, "InternalServerError", body("overloaded_error", "Overloaded"), OverloadedError],
+    [
+      400,
+      "BadRequestError",
+      body("invalid_request_error", "spend limit", { error_code: "enforced_spend_limit_reached" }),
+      QuotaExhaustedError,
+    ],
+  ] as const)(
+    "%d %s: the body's message, not raw JSON, and the class its error.type gives",
+    (status, name, error, ErrorClass) => {
+      const sdkError = new ApiError060(status, error, headers, name);
+      expect(sdkError.message).toContain('{"type":"error"');
+      const keel = toAnthropicKeelError(sdkError);
+      expect(keel).toBeInstanceOf(ErrorClass);
+      expect(keel.message).toBe(`Anthropic ${status} ${error.error.type}: ${error.error.message}`);
+      expect(keel.message).not.toContain("{");
+    },
+  );
 });

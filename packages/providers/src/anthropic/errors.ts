@@ -81,10 +81,15 @@ export function toAnthropicKeelError(error: unknown, signal?: AbortSignal): Keel
 }
 
 function fromApiError(e: ApiErrorLike, cause: unknown): KeelError {
-  const type = e.type ?? undefined;
+  // SDKs before `type` / `apiMessage` existed on APIError (0.60 and others the peer range allows)
+  // keep only the body, and their message is the status and that body as raw JSON: read the body.
+  const body = bodyError(e.error);
+  const type = e.type ?? body?.type ?? undefined;
   const status = e.status;
-  const text = e.apiMessage ?? e.message ?? "";
-  const ErrorClass = classFor(type, status, e.errorCode ?? undefined, text);
+  const text = e.apiMessage ?? body?.message ?? e.message ?? "";
+  const code =
+    e.errorCode ?? (typeof body?.details?.error_code === "string" ? body.details.error_code : null);
+  const ErrorClass = classFor(type, status, code ?? undefined, text);
   // Retry hints belong to the failed response; a mid-stream error arrives on a 200 whose rate-limit headers say nothing about it.
   const retryAfterMs =
     status !== undefined && (status === 429 || status === 529 || status === 503)
@@ -101,6 +106,23 @@ function fromApiError(e: ApiErrorLike, cause: unknown): KeelError {
   };
   const where = status === undefined ? "in stream" : String(status);
   return new ErrorClass(`Anthropic ${where}${type ? ` ${type}` : ""}: ${text}`, options);
+}
+
+/** The `error` object of an Anthropic error body (`{ type: "error", error: { type, message, details } }`). */
+function bodyError(
+  body: unknown,
+): { type?: string; message?: string; details?: { error_code?: unknown } } | undefined {
+  if (typeof body !== "object" || body === null) return undefined;
+  const error = (body as { error?: unknown }).error;
+  if (typeof error !== "object" || error === null) return undefined;
+  const { type, message, details } = error as Record<string, unknown>;
+  return {
+    ...(typeof type === "string" ? { type } : {}),
+    ...(typeof message === "string" ? { message } : {}),
+    ...(typeof details === "object" && details !== null
+      ? { details: details as { error_code?: unknown } }
+      : {}),
+  };
 }
 
 function classFor(
