@@ -41,7 +41,7 @@ export interface FallbackOptions {
    * call to a model of another provider, which has a key of its own. Default false: the error is
    * rethrown, because it is a configuration mistake that every call will hit, and a fallback
    * would hide it behind a slower, dearer model. Set it where availability matters more, and
-   * watch `fallback.taken` events with `errorCode: "authentication"`. A model of the same
+   * watch `response.failovers` (`errorCode: "authentication"`) and `fallback.taken` events. A model of the same
    * provider shares the key, so it is never tried after such an error.
    */
   fallbackOnAuthError?: boolean;
