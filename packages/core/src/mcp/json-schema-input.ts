@@ -1,8 +1,8 @@
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { JsonSchemaType, jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
 import type { JsonSchema } from "../model.js";
+import { AjvJsonSchemaValidator } from "./sdk.js";
 
 /**
  * A tool input schema for a JSON Schema that came from elsewhere (an MCP server): a zod schema

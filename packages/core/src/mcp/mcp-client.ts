@@ -1,14 +1,6 @@
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  type GetPromptResult,
-  type Tool as McpTool,
-  type Prompt,
-  type Resource,
-  ToolListChangedNotificationSchema,
-} from "@modelcontextprotocol/sdk/types.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { GetPromptResult, Tool as McpTool, Prompt, Resource } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { abortReason, sleep } from "../abort.js";
 import { AbortedError, type KeelError, ProviderUnavailableError } from "../errors.js";
@@ -21,6 +13,7 @@ import { type McpCallResult, type McpPart, toCallResult } from "./call-result.js
 import { bindIsolate, type IsolateHook } from "./isolate.js";
 import { toMcpKeelError } from "./mcp-errors.js";
 import { promptMessages, resourceParts } from "./prompts-resources.js";
+import { AjvJsonSchemaValidator, Client, ToolListChangedNotificationSchema } from "./sdk.js";
 import { toKeelTools } from "./to-keel-tools.js";
 import { connectTransport, type McpServerConfig } from "./transports.js";
 

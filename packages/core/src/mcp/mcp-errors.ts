@@ -1,4 +1,3 @@
-import { McpError as SdkMcpError } from "@modelcontextprotocol/sdk/types.js";
 import {
   AbortedError,
   InvalidRequestError,
@@ -8,6 +7,7 @@ import {
   ProviderUnavailableError,
   TimeoutError,
 } from "../errors.js";
+import { McpError as SdkMcpError } from "./sdk.js";
 
 /** JSON-RPC error codes the MCP SDK uses, as the spec and SDK name them. */
 const CONNECTION_CLOSED = -32000;

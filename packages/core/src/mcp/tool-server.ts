@@ -1,22 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { Server } from "@modelcontextprotocol/sdk/server/index.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import {
-  CallToolRequestSchema,
-  type CallToolResult,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-  type Tool as McpTool,
-  type ToolAnnotations,
-} from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool as McpTool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { InvalidRequestError } from "../errors.js";
 import { runWithTimeout } from "../tools/run-with-timeout.js";
 import { type AnyTool, tool as checkTool } from "../tools/tool.js";
 import { validateToolArguments } from "../tools/tool-arguments.js";
 import { toToolDefinition } from "../tools/tool-definition.js";
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  Server,
+  StreamableHTTPServerTransport,
+} from "./sdk.js";
 import { toServedResult } from "./served-result.js";
 
 /** Options of `mcpToolServer`. */

@@ -1,10 +1,12 @@
 import type { IOType } from "node:child_process";
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { InvalidRequestError } from "../errors.js";
+import {
+  type Client,
+  SSEClientTransport,
+  StdioClientTransport,
+  StreamableHTTPClientTransport,
+} from "./sdk.js";
 
 /** A server started as a child process, speaking MCP over its stdin and stdout. */
 export interface StdioServerConfig {

@@ -1,11 +1,11 @@
-import type { Redis } from "ioredis";
 import type { CacheEntry, CacheStore } from "../cache/cache-store.js";
 import type { StoreCallOptions } from "../cache/store-call.js";
+import type { RedisClientLike } from "./redis-client.js";
 import { escapeGlob, redisCommand, unlinkMatching } from "./redis-keys.js";
 
 export interface RedisStoreOptions {
-  /** A connected ioredis client; the store never closes it. */
-  client: Redis;
+  /** A connected ioredis client (or any client with the commands `RedisClientLike` lists); the store never closes it. */
+  client: RedisClientLike;
   /** Prepended to every key, to share a Redis with other data (default "keel:"). */
   prefix?: string;
 }
@@ -17,7 +17,7 @@ export interface RedisStoreOptions {
  * when the cache's signal fires, so a Redis outage costs a call at most the cache's store budget.
  */
 export class RedisCacheStore implements CacheStore {
-  readonly #client: Redis;
+  readonly #client: RedisClientLike;
   readonly #prefix: string;
 
   constructor(options: RedisStoreOptions) {

@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import { abortReason } from "../abort.js";
 import { NetworkError } from "../errors.js";
+import type { RedisClientLike } from "./redis-client.js";
 
 /** Escapes Redis glob characters so a literal prefix can be used in SCAN MATCH. */
 export function escapeGlob(text: string): string {
@@ -8,7 +8,7 @@ export function escapeGlob(text: string): string {
 }
 
 /** Unlinks every key matching a pattern, in SCAN batches (never KEYS, which blocks the server). */
-export async function unlinkMatching(client: Redis, pattern: string): Promise<number> {
+export async function unlinkMatching(client: RedisClientLike, pattern: string): Promise<number> {
   let cursor = "0";
   let removed = 0;
   do {
@@ -27,7 +27,7 @@ export async function unlinkMatching(client: Redis, pattern: string): Promise<nu
 const DOWN = new Set(["reconnecting", "close", "end"]);
 
 /** Clients this module has seen ready: for them, "connecting" is a reconnect attempt, not the first connect. */
-const connectedBefore = new WeakSet<Redis>();
+const connectedBefore = new WeakSet<RedisClientLike>();
 
 /**
  * Whether a command would wait on a lost connection. "connecting" is down for a client that was
@@ -35,7 +35,7 @@ const connectedBefore = new WeakSet<Redis>();
  * runs once the server is back), but not for a new client still making its first connection,
  * whose queued commands run within moments.
  */
-function isDown(client: Redis): boolean {
+function isDown(client: RedisClientLike): boolean {
   const status = client.status;
   if (status === "ready") {
     connectedBefore.add(client);
@@ -53,7 +53,7 @@ function isDown(client: Redis): boolean {
  * then is abandoned, its eventual result dropped.
  */
 export function redisCommand<T>(
-  client: Redis,
+  client: RedisClientLike,
   signal: AbortSignal | undefined,
   run: () => Promise<T>,
 ): Promise<T> {

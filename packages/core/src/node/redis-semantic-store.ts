@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import {
   dotRow,
   type SemanticEntry,
@@ -8,6 +7,7 @@ import {
 import type { StoreCallOptions } from "../cache/store-call.js";
 import { InvalidRequestError } from "../errors.js";
 import type { RedisStoreOptions } from "./redis-cache-store.js";
+import type { RedisClientLike } from "./redis-client.js";
 import { escapeGlob, redisCommand, unlinkMatching } from "./redis-keys.js";
 
 /** Bytes before the vector in an index value: the entry's expiry time as a float64. */
@@ -23,7 +23,7 @@ const HEADER = 8;
  * cache's signal fires, so a Redis outage costs a call at most the cache's store budget.
  */
 export class RedisSemanticStore implements SemanticStore {
-  readonly #client: Redis;
+  readonly #client: RedisClientLike;
   readonly #prefix: string;
 
   constructor(options: RedisStoreOptions) {

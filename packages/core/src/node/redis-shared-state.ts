@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import { NetworkError } from "../errors.js";
 import type { EventHub } from "../events.js";
 import { degradingSharedState } from "../shared-state/degrading-shared-state.js";
@@ -12,6 +11,7 @@ import type {
   TakeResult,
   VersionedRecord,
 } from "../shared-state/shared-state.js";
+import type { RedisClientLike } from "./redis-client.js";
 import {
   ACQUIRE_LEASE,
   ADD_TO_COUNTER,
@@ -23,8 +23,8 @@ import {
 } from "./redis-shared-scripts.js";
 
 export interface RedisSharedStateOptions {
-  /** A connected ioredis client; the store never closes it. */
-  client: Redis;
+  /** A connected ioredis client (or any client with the commands `RedisClientLike` lists); the store never closes it. */
+  client: RedisClientLike;
   /** Prepended to every key, to share a Redis with other data (default "keel:"). */
   prefix?: string;
   /**
@@ -47,7 +47,7 @@ export interface RedisSharedStateOptions {
 }
 
 type Reply = unknown;
-type ScriptClient = Redis &
+type ScriptClient = RedisClientLike &
   Record<(typeof COMMANDS)[number], (...args: Array<string | number>) => Promise<Reply>>;
 
 const SCRIPTS = {

@@ -1,6 +1,10 @@
-import type BetterSqlite3 from "better-sqlite3";
 import type { CheckpointStore, EffectRecord, FlowCheckpoint, RunFilter } from "../flows/checkpoint-store.js";
-import { checkTablePrefix, SqliteDatabase, type SqliteSource } from "./sqlite-database.js";
+import {
+  checkTablePrefix,
+  type SqliteConnection,
+  SqliteDatabase,
+  type SqliteSource,
+} from "./sqlite-database.js";
 
 /** Options of `SqliteCheckpointStore`. */
 export interface SqliteCheckpointStoreOptions {
@@ -18,7 +22,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
   readonly #database: SqliteDatabase;
   readonly #ownsDatabase: boolean;
   readonly #prefix: string;
-  #ready: Promise<BetterSqlite3.Database> | undefined;
+  #ready: Promise<SqliteConnection> | undefined;
 
   constructor(options: SqliteCheckpointStoreOptions) {
     this.#prefix = checkTablePrefix(options.tablePrefix ?? "keel_flow_");
@@ -91,7 +95,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
     if (this.#ownsDatabase) await this.#database.close();
   }
 
-  #open(): Promise<BetterSqlite3.Database> {
+  #open(): Promise<SqliteConnection> {
     this.#ready ??= this.#database.get().then((db) => {
       db.exec(
         `CREATE TABLE IF NOT EXISTS ${this.#prefix}checkpoints (

@@ -1,8 +1,43 @@
-import type BetterSqlite3 from "better-sqlite3";
 import { InvalidRequestError } from "../errors.js";
+import { optionalPeer } from "../optional-peer.js";
+
+// better-sqlite3's objects, described by what Keel's stores use of them, so that the published
+// declarations need neither better-sqlite3 nor its types (a better-sqlite3 `Database` satisfies
+// `SqliteConnection` as it is).
+
+/** A prepared statement (better-sqlite3's `Statement`). */
+export interface SqliteStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** A function wrapped in a transaction (better-sqlite3's `Transaction`). */
+export interface SqliteTransaction<R> {
+  (): R;
+  /** Runs it as `BEGIN IMMEDIATE`, taking the write lock at once. */
+  immediate(): R;
+}
+
+/** An open SQLite database (better-sqlite3's `Database`). */
+export interface SqliteConnection {
+  /** False once closed. */
+  readonly open: boolean;
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  pragma(command: string, options?: { simple?: boolean }): unknown;
+  transaction<R>(run: () => R): SqliteTransaction<R>;
+  close(): unknown;
+}
 
 /** A file path (opened with better-sqlite3 in WAL mode) or an already open better-sqlite3 database. */
-export type SqliteSource = string | BetterSqlite3.Database;
+export type SqliteSource = string | SqliteConnection;
+
+const betterSqlite3 = optionalPeer(
+  "better-sqlite3",
+  "@keel/core/node (SQLite stores)",
+  () => import("better-sqlite3"),
+);
 
 /** Options of `SqliteDatabase`. */
 export interface SqliteDatabaseOptions {
@@ -23,7 +58,7 @@ export interface SqliteDatabaseOptions {
 export class SqliteDatabase {
   readonly #source: SqliteSource;
   readonly #options: SqliteDatabaseOptions;
-  #db: Promise<BetterSqlite3.Database> | undefined;
+  #db: Promise<SqliteConnection> | undefined;
   #owned = false;
 
   constructor(source: SqliteSource, options: SqliteDatabaseOptions = {}) {
@@ -34,7 +69,7 @@ export class SqliteDatabase {
   }
 
   /** The open database, opened on first use. */
-  async get(): Promise<BetterSqlite3.Database> {
+  async get(): Promise<SqliteConnection> {
     this.#db ??= this.#open();
     return this.#db;
   }
@@ -46,10 +81,10 @@ export class SqliteDatabase {
     if (db && this.#owned) (await db).close();
   }
 
-  async #open(): Promise<BetterSqlite3.Database> {
+  async #open(): Promise<SqliteConnection> {
     if (typeof this.#source !== "string") return this.#source;
     // Loaded here so that `@keel/core/node` works without the optional better-sqlite3.
-    const { default: Database } = await import("better-sqlite3");
+    const { default: Database } = await betterSqlite3.load();
     const db = new Database(this.#source, { timeout: this.#options.busyTimeoutMs ?? 5000 });
     try {
       db.pragma("journal_mode = WAL");

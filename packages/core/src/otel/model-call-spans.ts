@@ -1,7 +1,8 @@
-import { type Attributes, type Histogram, type Meter, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes, Histogram, Meter } from "@opentelemetry/api";
 import type { KeelEvent, ModelCallParams } from "../events.js";
 import { redactSecrets } from "../telemetry/redact.js";
 import { genAiFinishReason, genAiInput, genAiOutput } from "./gen-ai-messages.js";
+import { SpanKind, SpanStatusCode } from "./otel-api.js";
 import * as sc from "./semconv.js";
 import { keelContextAttributes, type SpanRegistry } from "./span-registry.js";
 

@@ -1,13 +1,6 @@
-import {
-  type Attributes,
-  type Context,
-  context as otelContext,
-  type Span,
-  SpanKind,
-  type Tracer,
-  trace,
-} from "@opentelemetry/api";
+import type { Attributes, Context, Span, Tracer } from "@opentelemetry/api";
 import type { CallContext } from "../model.js";
+import { context as otelContext, SpanKind, trace } from "./otel-api.js";
 
 /** Keel's own span attributes for the unit of work (no GenAI convention covers these). */
 export function keelContextAttributes(ctx: CallContext | undefined): Attributes {

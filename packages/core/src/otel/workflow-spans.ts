@@ -1,6 +1,7 @@
-import { type Attributes, SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import type { Attributes } from "@opentelemetry/api";
 import type { KeelEvent } from "../events.js";
 import { redactSecrets } from "../telemetry/redact.js";
+import { SpanKind, SpanStatusCode } from "./otel-api.js";
 import * as sc from "./semconv.js";
 import { keelContextAttributes, SpanRegistry } from "./span-registry.js";
 

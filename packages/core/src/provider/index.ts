@@ -2,6 +2,7 @@
 // does not. Applications import "@keel/core".
 export { abortReason, callSignal, earliestDeadline, sleep } from "../abort.js";
 export { type Release, Semaphore } from "../middleware/semaphore.js";
+export { type OptionalPeer, optionalPeer, optionalPeerError } from "../optional-peer.js";
 export { wrapModel } from "../pipe.js";
 export { retryAfterFromHeaders } from "../retry-after.js";
 export { type ChunkEventSourceInit, chunkEventSource } from "../stream/chunk-event-source.js";

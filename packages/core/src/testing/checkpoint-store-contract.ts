@@ -1,5 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CheckpointStore, FlowCheckpoint } from "../flows/checkpoint-store.js";
+import { optionalPeer } from "../optional-peer.js";
+
+// A test-only entry: vitest is its optional peer. Loaded with the entry, so that importing it
+// without vitest fails with a ProviderUnavailableError naming the install command.
+const { afterEach, beforeEach, describe, expect, it } = await optionalPeer(
+  "vitest",
+  "@keel/core/testing/checkpoint-store",
+  () => import("vitest"),
+).load();
 
 /** A checkpoint with the given overrides, for store tests. */
 export function sampleCheckpoint(overrides: Partial<FlowCheckpoint> = {}): FlowCheckpoint {
