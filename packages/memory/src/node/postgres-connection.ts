@@ -1,12 +1,13 @@
 import { InvalidRequestError } from "@keel/core";
-import type { Pool, PoolClient, QueryResultRow } from "pg";
+import type { PgPoolClientLike, PgPoolLike } from "@keel/core/node";
+import { optionalPeer } from "@keel/core/provider";
 import { MigrationError, StoreUnavailableError, VersionConflictError } from "../errors.js";
 import { migrationStatements, orderedMigrations, type SqlMigration } from "./sql-migrations.js";
 
 /** Where a PostgreSQL store connects: a pool you own, or a connection string (a pool is opened and closed by the store). */
 export interface PostgresConnectionOptions {
-  /** A `pg` Pool; the store never ends it. */
-  pool?: Pool;
+  /** A `pg` Pool (or any pool with the methods `PgPoolLike` lists); the store never ends it. */
+  pool?: PgPoolLike;
   /** Used when no pool is given (`pg` is loaded on first use). */
   connectionString?: string;
   /** Schema holding the tables, created if missing. Default `public`. */
@@ -15,6 +16,8 @@ export interface PostgresConnectionOptions {
   tablePrefix?: string;
 }
 
+const pgPeer = optionalPeer("pg", "@keel/memory/node (PostgreSQL stores)", () => import("pg"));
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A lazily opened pool, the qualified table prefix, transactions and error mapping shared by the PostgreSQL stores. */
@@ -22,7 +25,7 @@ export class PostgresConnection {
   readonly prefix: string;
   readonly #schema: string;
   readonly #options: PostgresConnectionOptions;
-  #pool: Promise<Pool> | undefined;
+  #pool: Promise<PgPoolLike> | undefined;
   #ownsPool = false;
   readonly #migrations: readonly SqlMigration[];
   #migrated: Promise<void> | undefined;
@@ -49,17 +52,17 @@ export class PostgresConnection {
   }
 
   /** Runs one statement, after the schema is migrated. */
-  async query<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+  async query<R>(text: string, values: unknown[] = []): Promise<R[]> {
     const pool = await this.#ready();
     try {
-      return (await pool.query<R>(text, values)).rows;
+      return (await pool.query(text, values)).rows as R[];
     } catch (error) {
       throw postgresError(error);
     }
   }
 
   /** Runs `work` in one transaction, committed when it resolves and rolled back when it throws. */
-  async transaction<R>(work: (client: PoolClient) => Promise<R>): Promise<R> {
+  async transaction<R>(work: (client: PgPoolClientLike) => Promise<R>): Promise<R> {
     return this.#transaction(await this.#ready(), work);
   }
 
@@ -71,7 +74,7 @@ export class PostgresConnection {
     this.#migrated ??= (async () => {
       const pool = await this.#open();
       const table = `${this.prefix}schema_migrations`;
-      const lock = async (client: PoolClient) =>
+      const lock = async (client: PgPoolClientLike) =>
         client.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`keel-migrate:${this.prefix}`]);
       await this.#transaction(pool, async (client) => {
         await lock(client);
@@ -123,15 +126,15 @@ export class PostgresConnection {
     if (pool && this.#ownsPool) await (await pool).end();
   }
 
-  async #ready(): Promise<Pool> {
+  async #ready(): Promise<PgPoolLike> {
     await this.migrate();
     return this.#open();
   }
 
-  #open(): Promise<Pool> {
+  #open(): Promise<PgPoolLike> {
     this.#pool ??= (async () => {
       if (this.#options.pool) return this.#options.pool;
-      const { default: pg } = await import("pg");
+      const { default: pg } = await pgPeer.load();
       const pool = new pg.Pool({ connectionString: this.#options.connectionString, max: 4 });
       // An idle client's connection dropping must not crash the process; the next query reports it.
       pool.on("error", () => {});
@@ -141,8 +144,8 @@ export class PostgresConnection {
     return this.#pool;
   }
 
-  async #transaction<R>(pool: Pool, work: (client: PoolClient) => Promise<R>): Promise<R> {
-    let client: PoolClient;
+  async #transaction<R>(pool: PgPoolLike, work: (client: PgPoolClientLike) => Promise<R>): Promise<R> {
+    let client: PgPoolClientLike;
     try {
       client = await pool.connect();
     } catch (error) {

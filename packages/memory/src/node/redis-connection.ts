@@ -1,22 +1,25 @@
 import { InvalidRequestError } from "@keel/core";
-import type { Redis } from "ioredis";
+import type { RedisClientLike } from "@keel/core/node";
+import { optionalPeer } from "@keel/core/provider";
 import { StoreUnavailableError, VersionConflictError } from "../errors.js";
 
 /** Where a Redis store connects: a client you own, or a URL (a client is opened and closed by the store). */
 export interface RedisConnectionOptions {
-  /** An ioredis client; the store never quits it. */
-  client?: Redis;
+  /** An ioredis client (or any client with the commands `RedisClientLike` lists); the store never quits it. */
+  client?: RedisClientLike;
   /** Used when no client is given (`ioredis` is loaded on first use). */
   url?: string;
   /** Prefix of every key the store writes. */
   keyPrefix?: string;
 }
 
+const ioredis = optionalPeer("ioredis", "@keel/memory/node (Redis stores)", () => import("ioredis"));
+
 /** A lazily opened ioredis client and the error mapping shared by the Redis stores. */
 export class RedisConnection {
   readonly prefix: string;
   readonly #options: RedisConnectionOptions;
-  #client: Promise<Redis> | undefined;
+  #client: Promise<RedisClientLike> | undefined;
   #owns = false;
 
   constructor(options: RedisConnectionOptions, defaultPrefix: string) {
@@ -30,8 +33,8 @@ export class RedisConnection {
   }
 
   /** Runs `work` with the client; connection failures become `StoreUnavailableError`. */
-  async run<R>(work: (redis: Redis) => Promise<R>): Promise<R> {
-    let redis: Redis;
+  async run<R>(work: (redis: RedisClientLike) => Promise<R>): Promise<R> {
+    let redis: RedisClientLike;
     try {
       redis = await this.#open();
     } catch (error) {
@@ -51,10 +54,10 @@ export class RedisConnection {
     if (client && this.#owns) await (await client).quit().catch(() => {});
   }
 
-  #open(): Promise<Redis> {
+  #open(): Promise<RedisClientLike> {
     this.#client ??= (async () => {
       if (this.#options.client) return this.#options.client;
-      const { Redis } = await import("ioredis");
+      const { Redis } = await ioredis.load();
       // Fail fast rather than queue writes forever while Redis is away.
       const client = new Redis(this.#options.url!, {
         maxRetriesPerRequest: 1,

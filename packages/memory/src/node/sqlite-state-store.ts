@@ -1,6 +1,5 @@
 import { InvalidRequestError } from "@keel/core";
-import { checkTablePrefix, SqliteDatabase, type SqliteSource } from "@keel/core/node";
-import type BetterSqlite3 from "better-sqlite3";
+import { checkTablePrefix, type SqliteConnection, SqliteDatabase, type SqliteSource } from "@keel/core/node";
 import { MigrationError, StoreUnavailableError, VersionConflictError } from "../errors.js";
 import {
   checkLimit,
@@ -56,7 +55,7 @@ export class SqliteStateStore implements StateStore {
   readonly #maxBytes: number;
   readonly #migrations: readonly SqlMigration[];
   readonly #now: () => number;
-  #ready: Promise<BetterSqlite3.Database> | undefined;
+  #ready: Promise<SqliteConnection> | undefined;
 
   constructor(options: SqliteStateStoreOptions) {
     this.#prefix = checkTablePrefix(options.tablePrefix ?? "keel_memory_");
@@ -224,7 +223,7 @@ export class SqliteStateStore implements StateStore {
     if (this.#owns) await this.#database.close();
   }
 
-  async #run<R>(work: (db: BetterSqlite3.Database) => R): Promise<R> {
+  async #run<R>(work: (db: SqliteConnection) => R): Promise<R> {
     const db = await this.#db();
     try {
       return work(db);
@@ -233,7 +232,7 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  #db(): Promise<BetterSqlite3.Database> {
+  #db(): Promise<SqliteConnection> {
     this.#ready ??= this.#database.get().then(
       (db) => {
         this.#applyMigrations(db);
@@ -252,7 +251,7 @@ export class SqliteStateStore implements StateStore {
     return this.#ready;
   }
 
-  #applyMigrations(db: BetterSqlite3.Database): void {
+  #applyMigrations(db: SqliteConnection): void {
     const table = `${this.#prefix}schema_migrations`;
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`,
@@ -275,7 +274,7 @@ export class SqliteStateStore implements StateStore {
     }
   }
 
-  #version(db: BetterSqlite3.Database): number {
+  #version(db: SqliteConnection): number {
     const row = db.prepare(`SELECT max(version) AS v FROM ${this.#prefix}schema_migrations`).get() as {
       v: number | null;
     };

@@ -1,16 +1,19 @@
 import { InvalidRequestError } from "@keel/core";
+import type { PgPoolClientLike, PgPoolLike } from "@keel/core/node";
+import { optionalPeer } from "@keel/core/provider";
 import type { Metric } from "@keel/core/search";
-import type { Pool, PoolClient } from "pg";
 import { StoreUnavailableError } from "../errors.js";
 import { checkRecords, checkTenant } from "../stores/check-records.js";
 import type { ChunkStore, StoreHit, StoreSearchOptions } from "../stores/chunk-store.js";
 import type { Chunk, ChunkRecord } from "../types.js";
 import { sqlFilter } from "./sql-filter.js";
 
+const pgPeer = optionalPeer("pg", "@keel/rag/node (PgVectorStore)", () => import("pg"));
+
 /** Options of the pgvector store. */
 export interface PgVectorStoreOptions {
-  /** A `pg` Pool (the store never ends it), or a connection string (the store opens and ends its own). */
-  pool?: Pool;
+  /** A `pg` Pool or any pool with the methods `PgPoolLike` lists (the store never ends it), or a connection string (the store opens and ends its own). */
+  pool?: PgPoolLike;
   connectionString?: string;
   /** Table name (letters, digits, underscores); created on first use. */
   table: string;
@@ -103,7 +106,7 @@ export class PgVectorStore implements ChunkStore {
   private readonly options: PgVectorStoreOptions;
   private readonly table: string;
   private readonly fields: ReadonlySet<string>;
-  private pool: Promise<Pool> | undefined;
+  private pool: Promise<PgPoolLike> | undefined;
   private ownsPool = false;
   private ready: Promise<void> | undefined;
 
@@ -128,10 +131,10 @@ export class PgVectorStore implements ChunkStore {
     this.fields = new Set([...(options.metadataFields ?? []), "documentId"]);
   }
 
-  private open(): Promise<Pool> {
+  private open(): Promise<PgPoolLike> {
     this.pool ??= (async () => {
       if (this.options.pool) return this.options.pool;
-      const { default: pg } = await import("pg");
+      const { default: pg } = await pgPeer.load();
       const pool = new pg.Pool({ connectionString: this.options.connectionString, max: 4 });
       pool.on("error", () => {});
       this.ownsPool = true;
@@ -141,13 +144,13 @@ export class PgVectorStore implements ChunkStore {
   }
 
   /** Runs work on one connection inside a transaction, mapping failures to typed errors. */
-  private async tx<R>(work: (client: PoolClient) => Promise<R>): Promise<R> {
+  private async tx<R>(work: (client: PgPoolClientLike) => Promise<R>): Promise<R> {
     await this.migrate();
     return this.run(work);
   }
 
-  private async run<R>(work: (client: PoolClient) => Promise<R>): Promise<R> {
-    let client: PoolClient;
+  private async run<R>(work: (client: PgPoolClientLike) => Promise<R>): Promise<R> {
+    let client: PgPoolClientLike;
     try {
       client = await (await this.open()).connect();
     } catch (error) {

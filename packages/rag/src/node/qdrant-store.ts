@@ -1,6 +1,6 @@
 import { InvalidRequestError, isKeelError, KeelError, RateLimitedError, TimeoutError } from "@keel/core";
+import { optionalPeer } from "@keel/core/provider";
 import type { Metric } from "@keel/core/search";
-import type { QdrantClient } from "@qdrant/js-client-rest";
 import { contentHash } from "../content-hash.js";
 import { StoreUnavailableError } from "../errors.js";
 import { checkRecords, checkTenant } from "../stores/check-records.js";
@@ -12,13 +12,20 @@ import type {
   StoreSearchOptions,
 } from "../stores/chunk-store.js";
 import type { Chunk, ChunkRecord } from "../types.js";
+import type { QdrantClientLike } from "./qdrant-client.js";
 import { type QdrantFilter, qdrantFilter } from "./qdrant-filter.js";
 import { type SparseOptions, sparseEncoder } from "./sparse-terms.js";
 
+const qdrantPeer = optionalPeer(
+  "@qdrant/js-client-rest",
+  "@keel/rag/node (QdrantStore)",
+  () => import("@qdrant/js-client-rest"),
+);
+
 /** Options of the Qdrant store. */
 export interface QdrantStoreOptions {
-  /** A `QdrantClient` from `@qdrant/js-client-rest`, or its URL (the store creates the client). */
-  client?: QdrantClient;
+  /** A `QdrantClient` from `@qdrant/js-client-rest` (or any client with the methods `QdrantClientLike` lists), or its URL (the store creates the client). */
+  client?: QdrantClientLike;
   url?: string;
   apiKey?: string;
   collection: string;
@@ -136,7 +143,7 @@ export class QdrantStore implements ChunkStore {
   private readonly options: QdrantStoreOptions;
   private readonly fields: ReadonlySet<string>;
   private readonly sparse: ReturnType<typeof sparseEncoder>;
-  private client: Promise<QdrantClient> | undefined;
+  private client: Promise<QdrantClientLike> | undefined;
   private ready: Promise<void> | undefined;
 
   constructor(options: QdrantStoreOptions) {
@@ -157,10 +164,10 @@ export class QdrantStore implements ChunkStore {
     this.sparse = sparseEncoder(options.sparse ?? {});
   }
 
-  private api(): Promise<QdrantClient> {
+  private api(): Promise<QdrantClientLike> {
     this.client ??= (async () => {
       if (this.options.client) return this.options.client;
-      const { QdrantClient } = await import("@qdrant/js-client-rest");
+      const { QdrantClient } = await qdrantPeer.load();
       return new QdrantClient({
         url: this.options.url!,
         ...(this.options.apiKey ? { apiKey: this.options.apiKey } : {}),
@@ -171,7 +178,7 @@ export class QdrantStore implements ChunkStore {
   }
 
   /** Runs a request, retrying retryable failures with exponential backoff (honouring retry-after). */
-  private async call<R>(work: (client: QdrantClient) => Promise<R>): Promise<R> {
+  private async call<R>(work: (client: QdrantClientLike) => Promise<R>): Promise<R> {
     const attempts = this.options.maxAttempts ?? 3;
     const client = await this.api();
     for (let attempt = 1; ; attempt++) {
