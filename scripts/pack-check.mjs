@@ -28,8 +28,18 @@ const only = args.filter((arg, i) => !arg.startsWith("--") && !(keepIndex >= 0 &
 const packages = selectPackages(only);
 const tarballs = keepAt ?? mkdtempSync(join(tmpdir(), "keel-tarballs-"));
 mkdirSync(tarballs, { recursive: true });
-const report = new Map(packages.map((entry) => [entry.name, { problems: [], files: 0 }]));
+const report = new Map(packages.map((entry) => [entry.name, { problems: [], files: 0, seconds: {} }]));
 const packed = [];
+
+/** Runs one step for a package and adds its wall time to that package's timing line. */
+async function timed(result, step, run) {
+  const begun = performance.now();
+  try {
+    return await run();
+  } finally {
+    result.seconds[step] = (result.seconds[step] ?? 0) + (performance.now() - begun) / 1000;
+  }
+}
 
 for (const entry of packages) {
   const result = report.get(entry.name);
@@ -44,7 +54,7 @@ for (const entry of packages) {
   try {
     if (!skipBuild) {
       log(`build ${entry.name}`);
-      await buildPackage(entry.dir);
+      await timed(result, "build", () => buildPackage(entry.dir));
     }
   } catch (error) {
     result.unbuilt = true;
@@ -53,12 +63,12 @@ for (const entry of packages) {
   }
   try {
     log(`pack ${entry.name}`);
-    const tarball = pnpmPack(entry, tarballs);
-    const inspected = inspectTarball(tarball);
+    const tarball = await timed(result, "pack", () => pnpmPack(entry, tarballs));
+    const inspected = await timed(result, "inspect", () => inspectTarball(tarball));
     result.files = inspected.files.length;
     result.problems.push(...inspected.problems);
-    result.problems.push(...(await publintProblems(tarball)));
-    result.problems.push(...attwProblems(tarball));
+    result.problems.push(...(await timed(result, "publint", () => publintProblems(tarball))));
+    result.problems.push(...(await timed(result, "attw", () => attwProblems(tarball))));
     packed.push({ name: entry.name, tarball, pkg: inspected.pkg });
   } catch (error) {
     result.problems.push(`pack: ${error.message}`);
@@ -80,10 +90,11 @@ if (!keepAt) rmSync(tarballs, { recursive: true, force: true });
 
 console.log("\n== pack check");
 let failed = 0;
-for (const [name, { problems, files }] of report) {
+for (const [name, { problems, files, seconds }] of report) {
   const counted = files > 0 ? ` (${files} files)` : "";
+  const steps = Object.entries(seconds ?? {}).map(([step, s]) => `${step} ${s.toFixed(0)} s`);
   const verdict = problems.length === 0 ? "ok  " : name === NOTES ? "note" : "FAIL";
-  console.log(`${verdict} ${name}${counted}`);
+  console.log(`${verdict} ${name}${counted}${steps.length > 0 ? ` [${steps.join(", ")}]` : ""}`);
   for (const problem of problems) console.log(`       - ${problem.replace(/\n/g, "\n         ")}`);
   if (problems.length > 0 && name !== NOTES) failed++;
 }
