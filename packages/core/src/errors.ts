@@ -24,6 +24,7 @@ export type KeelErrorCode =
   | "circuit-open"
   | "flow-definition"
   | "flow-failed"
+  | "checkpoint-corrupt"
   | "mcp-tool"
   | "unknown";
 
@@ -61,6 +62,7 @@ const NAMES: Record<KeelErrorCode, string> = {
   "circuit-open": "CircuitOpenError",
   "flow-definition": "FlowDefinitionError",
   "flow-failed": "FlowRunError",
+  "checkpoint-corrupt": "CheckpointCorruptError",
   "mcp-tool": "McpToolError",
   unknown: "KeelError",
 };

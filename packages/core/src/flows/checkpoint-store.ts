@@ -1,4 +1,4 @@
-import type { FlowFailureReason } from "./flow-errors.js";
+import { CheckpointCorruptError, type FlowFailureReason } from "./flow-errors.js";
 
 /** `running` runs can be resumed; `failed` runs resume by re-running the failed state. */
 export type FlowRunStatus = "running" | "completed" | "failed";
@@ -75,4 +75,75 @@ export function matchesRunFilter(checkpoint: FlowCheckpoint, filter: RunFilter =
 /** The JSON form of a value, as a store gives it back. */
 export function jsonRoundTrip<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+const STATUSES: ReadonlySet<unknown> = new Set(["running", "completed", "failed"]);
+
+/**
+ * Checks that a loaded value is a checkpoint of `runId`, with every field a run needs and of its
+ * type, and returns it; otherwise throws a `CheckpointCorruptError` naming the run and the field.
+ * The runner checks what a store returns with it; a store may check what it reads.
+ */
+export function checkCheckpoint(value: unknown, runId: string): FlowCheckpoint {
+  const fail = (problem: string): never => {
+    throw new CheckpointCorruptError(runId, problem);
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return fail(
+      `expected an object, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`,
+    );
+  const c = value as Record<string, unknown>;
+  if (c.runId !== runId) fail(`its runId is ${JSON.stringify(c.runId)}`);
+  if (typeof c.flowId !== "string" || c.flowId === "") fail("flowId is missing or not a string");
+  if (!STATUSES.has(c.status))
+    fail(`status is ${JSON.stringify(c.status)}, not running, completed or failed`);
+  if (typeof c.state !== "string") fail("state is missing or not a string");
+  if (typeof c.step !== "number" || !Number.isInteger(c.step) || c.step < 0)
+    fail(`step is ${JSON.stringify(c.step)}, not a whole number of 0 or more`);
+  if (!Array.isArray(c.path) || !c.path.every((s) => typeof s === "string"))
+    fail("path is missing or not a list of state names");
+  if (
+    typeof c.checkFailures !== "object" ||
+    c.checkFailures === null ||
+    !Object.values(c.checkFailures).every((n) => typeof n === "number")
+  )
+    fail("checkFailures is missing or not an object of counts");
+  if (typeof c.updatedAt !== "number" || !Number.isFinite(c.updatedAt))
+    fail("updatedAt is missing or not a number");
+  if (c.tenant !== undefined && typeof c.tenant !== "string") fail("tenant is not a string");
+  for (const key of ["failure", "fallbackError"] as const) {
+    const failure = c[key];
+    if (failure === undefined) continue;
+    const f = failure as Record<string, unknown> | null;
+    if (
+      typeof f !== "object" ||
+      f === null ||
+      typeof f.state !== "string" ||
+      typeof f.stepId !== "string" ||
+      typeof f.code !== "string" ||
+      typeof f.message !== "string"
+    )
+      fail(`${key} is not a step failure (state, stepId, code, message)`);
+  }
+  return c as unknown as FlowCheckpoint;
+}
+
+/**
+ * A run's checkpoint from `store`, checked (`checkCheckpoint`); undefined for an unknown run. A
+ * store that cannot parse what it stored (a `SyntaxError`: a truncated or damaged file or row)
+ * gives a `CheckpointCorruptError` naming the run, with the parse error as `cause`.
+ */
+export async function loadCheckpoint(
+  store: CheckpointStore,
+  runId: string,
+): Promise<FlowCheckpoint | undefined> {
+  let value: unknown;
+  try {
+    value = await store.load(runId);
+  } catch (error) {
+    if (error instanceof SyntaxError)
+      throw new CheckpointCorruptError(runId, `it is not valid JSON (${error.message})`, { cause: error });
+    throw error;
+  }
+  return value === undefined || value === null ? undefined : checkCheckpoint(value, runId);
 }

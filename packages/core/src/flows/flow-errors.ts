@@ -62,3 +62,18 @@ export class FlowRunError extends KeelError {
     this.stepId = details.stepId;
   }
 }
+
+/**
+ * A stored checkpoint that cannot be read back: bytes that are not JSON (a truncated file, a
+ * damaged row) or JSON without the fields a checkpoint has. Names the run; `cause` is the parse
+ * error when there was one. Not retryable: the same bytes fail the same way.
+ */
+export class CheckpointCorruptError extends KeelError {
+  static override readonly code = "checkpoint-corrupt" as const;
+  readonly runId: string;
+
+  constructor(runId: string, problem: string, options: KeelErrorOptions = {}) {
+    super(`the checkpoint of run "${runId}" is corrupt: ${problem}`, options);
+    this.runId = runId;
+  }
+}

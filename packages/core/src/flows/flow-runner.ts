@@ -2,7 +2,7 @@ import { abortReason } from "../abort.js";
 import { isKeelError } from "../errors.js";
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { CallContext } from "../model.js";
-import type { CheckpointStore, FlowCheckpoint } from "./checkpoint-store.js";
+import { type CheckpointStore, type FlowCheckpoint, loadCheckpoint } from "./checkpoint-store.js";
 import { executeState, type RunEnv, type StepRun, toFailure } from "./execute-state.js";
 import { checkContext, schemaOf } from "./flow-context.js";
 import { type FlowFailureReason, FlowRunError } from "./flow-errors.js";
@@ -53,7 +53,7 @@ export async function startRun<Ctx, S extends string>(
   const store = options.store ?? new MemoryCheckpointStore();
   const runId = options.runId ?? crypto.randomUUID();
   const where = { flowId: def.id, runId };
-  if (await store.load(runId))
+  if (await loadCheckpoint(store, runId))
     throw new FlowRunError(
       "run-exists",
       `run "${runId}" already exists; resume it or pick another runId`,
@@ -87,7 +87,8 @@ export async function resumeRun<Ctx, S extends string>(
   options: FlowRunOptions & { store: CheckpointStore },
 ): Promise<FlowResult<Ctx, S>> {
   const where = { flowId: def.id, runId };
-  const checkpoint = await options.store.load(runId);
+  // Checked: a checkpoint missing a field would otherwise fail as a step at "state@NaN".
+  const checkpoint = await loadCheckpoint(options.store, runId);
   if (!checkpoint) throw new FlowRunError("run-not-found", `no checkpoint for run "${runId}"`, where);
   if (checkpoint.flowId !== def.id)
     throw new FlowRunError(

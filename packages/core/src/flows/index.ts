@@ -1,15 +1,18 @@
 export {
   type CheckpointStore,
+  checkCheckpoint,
   type EffectRecord,
   type FlowCheckpoint,
   type FlowRunStatus,
   jsonRoundTrip,
+  loadCheckpoint,
   matchesRunFilter,
   type RunFilter,
   type StepFailure,
 } from "./checkpoint-store.js";
 export { defineFlow, type Flow } from "./define-flow.js";
 export {
+  CheckpointCorruptError,
   FlowDefinitionError,
   type FlowFailureDetails,
   type FlowFailureReason,

@@ -1,0 +1,150 @@
+// Checkpoints that cannot be read back (a truncated file, a file missing a field) fail a resume
+// with a CheckpointCorruptError naming the run, through the real file store.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { KeelError } from "../errors.js";
+import { FileCheckpointStore } from "../node/file-checkpoint-store.js";
+import { checkCheckpoint, type FlowCheckpoint, loadCheckpoint } from "./checkpoint-store.js";
+import { defineFlow } from "./define-flow.js";
+import { CheckpointCorruptError, FlowRunError } from "./flow-errors.js";
+import { flowContext } from "./flow-types.js";
+import { MemoryCheckpointStore } from "./memory-checkpoint-store.js";
+
+type Ctx = { n: number };
+
+/** a → b → done, where b fails the first `failures` times it runs. */
+function flow(failures = 1) {
+  let left = failures;
+  return defineFlow({
+    id: "orders",
+    context: flowContext<Ctx>(),
+    initial: "a",
+    states: {
+      a: { run: (ctx: Ctx) => ({ n: ctx.n + 1 }), next: "b" },
+      b: {
+        run: (ctx: Ctx) => {
+          if (left-- > 0) throw new Error("payment service down");
+          return { n: ctx.n + 10 };
+        },
+        next: "done",
+      },
+      done: { terminal: true },
+    },
+  });
+}
+
+let directory: string;
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), "keel-corrupt-"));
+});
+afterEach(() => rm(directory, { recursive: true, force: true }));
+
+/** Runs the flow into its failure at b, leaving a resumable checkpoint in the file store. */
+async function failedRun(runId: string) {
+  const store = new FileCheckpointStore({ directory, durable: false });
+  await expect(flow().run({ n: 0 }, { store, runId })).rejects.toBeInstanceOf(FlowRunError);
+  return { store, file: join(directory, `${runId}.json`) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => expect.fail("expected a rejection"),
+    (error: unknown) => error,
+  );
+}
+
+describe("corrupt checkpoints", () => {
+  it("a truncated checkpoint file fails resume and a new run with its id with CheckpointCorruptError naming the run", async () => {
+    const { store, file } = await failedRun("order-7");
+    const bytes = await readFile(file, "utf8");
+    await writeFile(file, bytes.slice(0, Math.floor(bytes.length / 2)));
+    const error = await rejection(flow(0).resume("order-7", { store }));
+    expect(error).toBeInstanceOf(CheckpointCorruptError);
+    expect(error).toBeInstanceOf(KeelError);
+    expect(error).toMatchObject({ code: "checkpoint-corrupt", runId: "order-7", retryable: false });
+    expect((error as Error).name).toBe("CheckpointCorruptError");
+    expect((error as Error).message).toMatch(/run "order-7".*not valid JSON/);
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+    await expect(flow(0).run({ n: 0 }, { store, runId: "order-7" })).rejects.toBeInstanceOf(
+      CheckpointCorruptError,
+    );
+  });
+
+  it("a checkpoint missing its step is corrupt, not a step failure at b@NaN", async () => {
+    const { store, file } = await failedRun("order-8");
+    const stored = JSON.parse(await readFile(file, "utf8")) as { checkpoint: Partial<FlowCheckpoint> };
+    delete stored.checkpoint.step;
+    await writeFile(file, JSON.stringify(stored));
+    const error = await rejection(flow(0).resume("order-8", { store }));
+    expect(error).toBeInstanceOf(CheckpointCorruptError);
+    expect((error as Error).message).toBe(
+      'the checkpoint of run "order-8" is corrupt: step is undefined, not a whole number of 0 or more',
+    );
+  });
+
+  it("a sound checkpoint still resumes, and what the file store reads back passes the check", async () => {
+    const { store } = await failedRun("order-9");
+    const loaded = await loadCheckpoint(store, "order-9");
+    expect(loaded).toMatchObject({ runId: "order-9", status: "failed", state: "b", step: 1 });
+    const result = await flow(0).resume("order-9", { store });
+    expect(result).toMatchObject({ context: { n: 11 }, state: "done", resumed: true });
+    expect(await loadCheckpoint(store, "nobody")).toBeUndefined();
+  });
+});
+
+describe("checkCheckpoint", () => {
+  const sound: FlowCheckpoint = {
+    runId: "r",
+    flowId: "f",
+    status: "running",
+    state: "a",
+    context: { n: 1 },
+    step: 0,
+    path: [],
+    checkFailures: {},
+    updatedAt: 1,
+  };
+
+  it("returns a sound checkpoint as it is", () => {
+    expect(checkCheckpoint(sound, "r")).toBe(sound);
+    const failed = {
+      ...sound,
+      status: "failed",
+      failure: { state: "a", stepId: "a@0", code: "unknown", message: "x", reason: "step-failed" },
+    };
+    expect(checkCheckpoint(failed, "r")).toBe(failed);
+  });
+
+  it.each([
+    ["not an object", "[]", /expected an object, got an array/],
+    ["another run's checkpoint", { ...sound, runId: "s" }, /its runId is "s"/],
+    ["no flowId", { ...sound, flowId: undefined }, /flowId is missing/],
+    ["an unknown status", { ...sound, status: "paused" }, /status is "paused"/],
+    ["a state that is not a string", { ...sound, state: 3 }, /state is missing/],
+    ["a negative step", { ...sound, step: -1 }, /step is -1/],
+    ["a fractional step", { ...sound, step: 1.5 }, /step is 1.5/],
+    ["a path with a number", { ...sound, path: ["a", 2] }, /path is missing/],
+    ["no checkFailures", { ...sound, checkFailures: null }, /checkFailures is missing/],
+    ["no updatedAt", { ...sound, updatedAt: "yesterday" }, /updatedAt is missing/],
+    ["a numeric tenant", { ...sound, tenant: 7 }, /tenant is not a string/],
+    [
+      "a failure without a message",
+      { ...sound, failure: { state: "a", stepId: "a@0", code: "x" } },
+      /failure is not a step failure/,
+    ],
+  ])("refuses %s, naming the run", (_, value, message) => {
+    const parsed = value === "[]" ? [] : value;
+    expect(() => checkCheckpoint(parsed, "r")).toThrow(CheckpointCorruptError);
+    expect(() => checkCheckpoint(parsed, "r")).toThrow(message);
+    expect(() => checkCheckpoint(parsed, "r")).toThrow(/run "r"/);
+  });
+
+  it("passes other errors of a store through", async () => {
+    const store = new MemoryCheckpointStore();
+    const boom = new Error("disk full");
+    store.load = () => Promise.reject(boom);
+    await expect(loadCheckpoint(store, "r")).rejects.toBe(boom);
+  });
+});
