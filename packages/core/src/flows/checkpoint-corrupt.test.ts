@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { KeelError } from "../errors.js";
+import { InvalidRequestError, KeelError } from "../errors.js";
+import { EventHub, type KeelEvent } from "../events.js";
 import { FileCheckpointStore } from "../node/file-checkpoint-store.js";
 import { checkCheckpoint, type FlowCheckpoint, loadCheckpoint } from "./checkpoint-store.js";
 import { defineFlow } from "./define-flow.js";
@@ -146,5 +147,74 @@ describe("checkCheckpoint", () => {
     const boom = new Error("disk full");
     store.load = () => Promise.reject(boom);
     await expect(loadCheckpoint(store, "r")).rejects.toBe(boom);
+  });
+});
+
+describe("flow.resumeAll (the sweep after a restart)", () => {
+  /** A run that crashed after step a: the checkpoint the runner saved then. */
+  const crashed = (runId: string, flowId = "orders"): FlowCheckpoint => ({
+    runId,
+    flowId,
+    status: "running",
+    state: "b",
+    context: { n: 1 },
+    step: 1,
+    path: ["a"],
+    checkFailures: {},
+    updatedAt: Date.now(),
+  });
+
+  it("resumes every running run of the flow, skipping a corrupt checkpoint with an event", async () => {
+    const store = new FileCheckpointStore({ directory, durable: false });
+    for (const runId of ["r1", "r2", "r3"]) await store.save(crashed(runId));
+    await store.save(crashed("other-flow", "invoices"));
+    const broken = join(directory, "r2.json");
+    const stored = JSON.parse(await readFile(broken, "utf8")) as { checkpoint: Partial<FlowCheckpoint> };
+    delete stored.checkpoint.path;
+    await writeFile(broken, JSON.stringify(stored));
+    await failedRun("failed-run"); // failed for good: not the sweep's to retry
+
+    const hub = new EventHub();
+    const seen: KeelEvent[] = [];
+    hub.on((event) => seen.push(event));
+    const result = await flow(0).resumeAll({ store, events: hub });
+
+    expect(result.completed.map((r) => [r.runId, r.state, r.context.n]).sort()).toEqual([
+      ["r1", "done", 11],
+      ["r3", "done", 11],
+    ]);
+    expect(result.failed).toEqual([]);
+    expect(result.corrupt.map((e) => e.runId)).toEqual(["r2"]);
+    const corrupt = seen.filter((e) => e.type === "flow.checkpoint.corrupt");
+    expect(corrupt).toHaveLength(1);
+    expect(corrupt[0]).toMatchObject({
+      context: { flowId: "orders", runId: "r2" },
+      message: 'the checkpoint of run "r2" is corrupt: path is missing or not a list of state names',
+      error: result.corrupt[0],
+    });
+    expect((await store.load("other-flow"))?.status).toBe("running");
+    expect((await store.load("failed-run"))?.status).toBe("failed");
+  });
+
+  it("lists a run that fails again under failed and goes on", async () => {
+    const store = new MemoryCheckpointStore();
+    await store.save(crashed("r1"));
+    await store.save(crashed("r2"));
+    const result = await flow(1).resumeAll({ store, events: new EventHub() });
+    expect(result.failed.map((f) => f.runId)).toEqual(["r1"]);
+    expect(result.failed[0]!.error).toBeInstanceOf(FlowRunError);
+    expect(result.completed.map((r) => r.runId)).toEqual(["r2"]);
+  });
+
+  it("needs a store that lists its runs", async () => {
+    const store = new MemoryCheckpointStore();
+    const bare = {
+      save: store.save,
+      load: store.load,
+      loadEffect: store.loadEffect,
+      saveEffect: store.saveEffect,
+      delete: store.delete,
+    };
+    await expect(flow().resumeAll({ store: bare })).rejects.toBeInstanceOf(InvalidRequestError);
   });
 });

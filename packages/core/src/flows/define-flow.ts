@@ -1,6 +1,7 @@
 import type { CheckpointStore } from "./checkpoint-store.js";
 import { type FlowResult, type FlowRunOptions, resumeRun, startRun } from "./flow-runner.js";
 import type { ContextOf, ContextSpec, FlowDefinition } from "./flow-types.js";
+import { type ResumeAllOptions, type ResumeAllResult, resumeAll } from "./resume-all.js";
 import { assertValidFlow } from "./validate-flow.js";
 
 /** A validated flow, ready to run and resume. */
@@ -11,6 +12,11 @@ export interface Flow<Ctx, S extends string> {
   run(input: Ctx, options?: FlowRunOptions): Promise<FlowResult<Ctx, S>>;
   /** Continues a run from its last checkpoint in `store` (after a crash, an abort or a failure). */
   resume(runId: string, options: FlowRunOptions & { store: CheckpointStore }): Promise<FlowResult<Ctx, S>>;
+  /**
+   * Resumes every run of this flow the store lists as `running` (the sweep after a restart); a
+   * corrupt checkpoint is skipped with a `flow.checkpoint.corrupt` event. Needs `store.listRuns`.
+   */
+  resumeAll(options: ResumeAllOptions): Promise<ResumeAllResult<Ctx, S>>;
 }
 
 /**
@@ -31,5 +37,6 @@ export function defineFlow<C extends ContextSpec<object>, S extends string>(
     definition,
     run: (input, options) => startRun<ContextOf<C>, S>(definition, input, options),
     resume: (runId, options) => resumeRun<ContextOf<C>, S>(definition, runId, options),
+    resumeAll: (options) => resumeAll<ContextOf<C>, S>(definition, options),
   };
 }

@@ -1,4 +1,5 @@
 import type { KeelError } from "../errors.js";
+import type { CheckpointCorruptError } from "./flow-errors.js";
 import type { CheckRoute } from "./flow-types.js";
 
 // Every flow event carries `context: { flowId, runId, stepId? }`; payloads hold the rest.
@@ -42,6 +43,8 @@ declare module "../events.js" {
     };
     /** A run reached a terminal state, or failed. */
     "flow.finished": { state: string; steps: number; status: "completed" | "failed"; reason?: string };
+    /** `flow.resumeAll` skipped a run whose checkpoint cannot be read back. */
+    "flow.checkpoint.corrupt": { message: string; error: CheckpointCorruptError };
   }
 }
 
@@ -53,4 +56,5 @@ export type FlowEventType =
   | "flow.step.finished"
   | "flow.check.evaluated"
   | "flow.truncated"
-  | "flow.finished";
+  | "flow.finished"
+  | "flow.checkpoint.corrupt";

@@ -48,6 +48,7 @@ export {
   type Verdict,
 } from "./flow-types.js";
 export { MemoryCheckpointStore } from "./memory-checkpoint-store.js";
+export type { ResumeAllOptions, ResumeAllResult } from "./resume-all.js";
 export { defaultRetryOn } from "./step-attempts.js";
 export type { StepIO } from "./step-io.js";
 export { toMermaid } from "./to-mermaid.js";
