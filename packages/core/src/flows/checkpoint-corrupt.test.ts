@@ -85,6 +85,39 @@ describe("corrupt checkpoints", () => {
     );
   });
 
+  it("a damaged SQLite database under a store fails resume with CheckpointCorruptError, the SqliteError as cause", async () => {
+    // A store over better-sqlite3 reading a database file cut in half, as a full disk or a copy
+    // taken mid-write leaves it.
+    const Database = (await import("better-sqlite3")).default;
+    const file = join(directory, "runs.db");
+    const db = new Database(file);
+    db.exec("CREATE TABLE checkpoints (run_id TEXT PRIMARY KEY, data TEXT NOT NULL)");
+    const insert = db.prepare("INSERT INTO checkpoints VALUES (?, ?)");
+    for (let i = 0; i < 200; i++) insert.run(`run-${i}`, JSON.stringify({ pad: "x".repeat(500) }));
+    db.close();
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const store = new MemoryCheckpointStore();
+    store.load = async (runId) => {
+      const damaged = new Database(file, { fileMustExist: true });
+      try {
+        const row = damaged.prepare("SELECT data FROM checkpoints WHERE run_id = ?").get(runId) as
+          | { data: string }
+          | undefined;
+        return row && (JSON.parse(row.data) as FlowCheckpoint);
+      } finally {
+        damaged.close();
+      }
+    };
+    const error = await rejection(flow(0).resume("run-150", { store }));
+    expect(error).toBeInstanceOf(CheckpointCorruptError);
+    expect((error as Error).message).toMatch(/run "run-150".*SQLite database is damaged \(SQLITE_CORRUPT/);
+    expect((error as Error).cause).toMatchObject({
+      name: "SqliteError",
+      code: expect.stringMatching(/^SQLITE_CORRUPT/),
+    });
+  });
+
   it("a sound checkpoint still resumes, and what the file store reads back passes the check", async () => {
     const { store } = await failedRun("order-9");
     const loaded = await loadCheckpoint(store, "order-9");

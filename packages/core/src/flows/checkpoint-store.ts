@@ -130,8 +130,9 @@ export function checkCheckpoint(value: unknown, runId: string): FlowCheckpoint {
 
 /**
  * A run's checkpoint from `store`, checked (`checkCheckpoint`); undefined for an unknown run. A
- * store that cannot parse what it stored (a `SyntaxError`: a truncated or damaged file or row)
- * gives a `CheckpointCorruptError` naming the run, with the parse error as `cause`.
+ * store that cannot parse what it stored (a `SyntaxError`: a truncated or damaged file or row) or
+ * whose SQLite file is damaged (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) gives a `CheckpointCorruptError`
+ * naming the run, with the store's error as `cause`.
  */
 export async function loadCheckpoint(
   store: CheckpointStore,
@@ -143,6 +144,14 @@ export async function loadCheckpoint(
   } catch (error) {
     if (error instanceof SyntaxError)
       throw new CheckpointCorruptError(runId, `it is not valid JSON (${error.message})`, { cause: error });
+    // better-sqlite3 (and node:sqlite) name a damaged or truncated database file by these codes.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code === "string" && /^SQLITE_(CORRUPT|NOTADB)/.test(code))
+      throw new CheckpointCorruptError(
+        runId,
+        `its SQLite database is damaged (${code}: ${(error as Error).message})`,
+        { cause: error },
+      );
     throw error;
   }
   return value === undefined || value === null ? undefined : checkCheckpoint(value, runId);
