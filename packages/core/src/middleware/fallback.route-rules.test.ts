@@ -30,6 +30,17 @@ describe("fallback after the context ran out", () => {
     expect(defaultShouldFallback(tooLong, from, model("larger", ["x"], "q", 8_001))).toBe(true);
   });
 
+  it("never later falls back to a window no larger than one that already ran out, whatever the next error", async () => {
+    const small = model("small", [new ContextLengthExceededError("too long")], "p", 8_000);
+    const large = model("large", [new OverloadedError("busy")], "q", 128_000);
+    const sameWindow = model("same-window", ["never"], "r", 8_000);
+    const larger = model("larger", ["served"], "s", 16_000);
+    const response = await pipe(small, fallback([large, sameWindow, larger])).generate(request);
+    expect(response.text).toBe("served");
+    expect(sameWindow.requests).toHaveLength(0);
+    expect(response.failovers?.map((f) => f.to)).toEqual(["large", "larger"]);
+  });
+
   it("keeps the list order rather than preferring another provider", async () => {
     const primary = model("gpt-small", [new ContextLengthExceededError("too long")], "openai", 8_000);
     const sameProvider = model("gpt-large", ["same provider"], "openai", 128_000);
