@@ -229,6 +229,32 @@ describe("flow.resumeAll (the sweep after a restart)", () => {
     expect((await store.load("failed-run"))?.status).toBe("failed");
   });
 
+  it("sweeps a file store holding a truncated file: the others resume, the truncated run is reported", async () => {
+    const store = new FileCheckpointStore({ directory, durable: false });
+    for (const runId of ["r1", "r2"]) await store.save(crashed(runId));
+    const truncated = join(directory, "r2.json");
+    const bytes = await readFile(truncated, "utf8");
+    await writeFile(truncated, bytes.slice(0, 20));
+    // A truncated file's status is unknown: the store lists it whatever the filter, never throws.
+    expect((await store.listRuns({ status: "completed" })).sort()).toEqual(["r2"]);
+    const hub = new EventHub();
+    const seen: KeelEvent[] = [];
+    hub.on((event) => seen.push(event));
+    const result = await flow(0).resumeAll({ store, events: hub });
+    expect(result.completed.map((r) => r.runId)).toEqual(["r1"]);
+    expect(result.corrupt.map((e) => e.runId)).toEqual(["r2"]);
+    expect(result.corrupt[0]!.message).toMatch(/run "r2".*not valid JSON/);
+    expect(result.corrupt[0]!.cause).toBeInstanceOf(SyntaxError);
+    expect(seen.filter((e) => e.type === "flow.checkpoint.corrupt")).toHaveLength(1);
+  });
+
+  it("a file that is JSON but not a run record is corrupt too", async () => {
+    const store = new FileCheckpointStore({ directory, durable: false });
+    await writeFile(join(directory, "r9.json"), "[1, 2]");
+    await expect(store.load("r9")).rejects.toMatchObject({ code: "checkpoint-corrupt", runId: "r9" });
+    expect(await store.listRuns()).toEqual(["r9"]);
+  });
+
   it("lists a run that fails again under failed and goes on", async () => {
     const store = new MemoryCheckpointStore();
     await store.save(crashed("r1"));

@@ -7,6 +7,7 @@ import {
   matchesRunFilter,
   type RunFilter,
 } from "../flows/checkpoint-store.js";
+import { CheckpointCorruptError } from "../flows/flow-errors.js";
 
 /** Options of `FileCheckpointStore`. */
 export interface FileCheckpointStoreOptions {
@@ -60,14 +61,24 @@ export class FileCheckpointStore implements CheckpointStore {
     await this.#serial(runId, () => rm(this.#path(runId), { force: true }));
   }
 
+  /**
+   * Ids of the runs that match `filter`, plus, whatever the filter, every run whose file cannot be
+   * read as a checkpoint: its status is unknown, and leaving it out would hide it. Loading such a
+   * run throws `CheckpointCorruptError`; `flow.resumeAll` reports it with an event and goes on.
+   */
   async listRuns(filter?: RunFilter): Promise<string[]> {
     await this.#mkdir();
     const names = (await readdir(this.#directory)).filter((n) => n.endsWith(".json"));
     const ids: string[] = [];
     for (const name of names) {
       const runId = decodeURIComponent(name.slice(0, -".json".length));
-      const checkpoint = await this.load(runId);
-      if (checkpoint && matchesRunFilter(checkpoint, filter)) ids.push(runId);
+      try {
+        const checkpoint = await this.load(runId);
+        if (checkpoint && matchesRunFilter(checkpoint, filter)) ids.push(runId);
+      } catch (error) {
+        if (!(error instanceof CheckpointCorruptError)) throw error;
+        ids.push(runId);
+      }
     }
     return ids;
   }
@@ -83,12 +94,25 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   async #read(runId: string): Promise<RunFile | undefined> {
+    let text: string;
     try {
-      return JSON.parse(await readFile(this.#path(runId), "utf8")) as RunFile;
+      text = await readFile(this.#path(runId), "utf8");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
       throw error;
     }
+    let file: unknown;
+    try {
+      file = JSON.parse(text);
+    } catch (error) {
+      // Writes are atomic, so this is damage from outside (a truncated copy, a hand edit, a disk).
+      throw new CheckpointCorruptError(runId, `it is not valid JSON (${(error as Error).message})`, {
+        cause: error,
+      });
+    }
+    if (typeof file !== "object" || file === null || typeof (file as RunFile).effects !== "object")
+      throw new CheckpointCorruptError(runId, "its file is not a run record (no effects object)");
+    return file as RunFile;
   }
 
   #update(runId: string, change: (file: RunFile) => RunFile): Promise<void> {
