@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type {
   Message,
   MessageCreateParamsNonStreaming,
@@ -28,6 +28,7 @@ import { toAnthropicKeelError } from "./errors.js";
 import { anthropicModelTraits } from "./model-traits.js";
 import { type AnthropicRequestContext, toAnthropicRequest } from "./request-body.js";
 import { toModelResponse } from "./response.js";
+import { Anthropic as AnthropicClient } from "./sdk.js";
 import type { AnthropicSettings } from "./settings.js";
 import { anthropicStreamChunks } from "./stream-chunks.js";
 import { AnthropicStreamMapper } from "./stream-mapper.js";
@@ -177,7 +178,7 @@ function lazyClient(settings: AnthropicSettings): () => Anthropic {
 }
 
 function buildClient(settings: AnthropicSettings, apiKey: string | undefined): Anthropic {
-  return new Anthropic({
+  return new AnthropicClient({
     ...(apiKey ? { apiKey } : {}),
     ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),
     ...(settings.fetch !== undefined ? { fetch: settings.fetch as never } : {}),

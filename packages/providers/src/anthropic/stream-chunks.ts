@@ -1,6 +1,6 @@
-import { APIError } from "@anthropic-ai/sdk";
 import type { ErrorType } from "@anthropic-ai/sdk/resources/shared";
 import { sseChunks } from "../shared/sse-chunks.js";
+import { APIError } from "./sdk.js";
 
 /**
  * The JSON events of an Anthropic Messages stream, read the way the SDK's own `Stream` reads

@@ -1,4 +1,3 @@
-import Anthropic from "@anthropic-ai/sdk";
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import type { MessageBatch, MessageBatchResult } from "@anthropic-ai/sdk/resources/messages/batches";
 import { AbortedError, type KeelError, type ModelResponse, OutputParseError, TimeoutError } from "@keel/core";
@@ -7,6 +6,7 @@ import { toAnthropicKeelError } from "../anthropic/errors.js";
 import { anthropicModelTraits } from "../anthropic/model-traits.js";
 import { type AnthropicRequestContext, toAnthropicRequest } from "../anthropic/request-body.js";
 import { toModelResponse } from "../anthropic/response.js";
+import { Anthropic } from "../anthropic/sdk.js";
 import type { AnthropicSettings } from "../anthropic/settings.js";
 import { checkBatchRequests, inInputOrder, mapRequest } from "./batch-results.js";
 import { pollUntilEnded } from "./poll.js";

@@ -7,13 +7,13 @@ import {
   TimeoutError,
 } from "@keel/core";
 import { errorFromHttp, ResponseAccumulator, toKeelError } from "@keel/core/provider";
-import { toFile } from "openai";
 import type { Batch } from "openai/resources/batches";
 import type { ChatCompletion } from "openai/resources/chat/completions";
 import type { SystemMessageRole } from "../openai/chat-messages.js";
 import { toChatBody } from "../openai/chat-request-body.js";
 import { chatCompletionEvents } from "../openai/chat-stream-mapper.js";
 import { PROVIDER, toOpenAIError } from "../openai/errors.js";
+import { toFile } from "../openai/sdk.js";
 import { lazyClient, type OpenAISettings } from "../openai/settings.js";
 import { checkBatchRequests, inInputOrder, mapRequest, parseJsonl } from "./batch-results.js";
 import { pollUntilEnded } from "./poll.js";

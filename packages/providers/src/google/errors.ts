@@ -1,10 +1,4 @@
 import {
-  GoogleGenerativeAIAbortError,
-  GoogleGenerativeAIError,
-  GoogleGenerativeAIFetchError,
-  GoogleGenerativeAIRequestInputError,
-} from "@google/generative-ai";
-import {
   AbortedError,
   AuthenticationError,
   ContextLengthExceededError,
@@ -18,6 +12,12 @@ import {
   RateLimitedError,
 } from "@keel/core";
 import { abortReason, errorClassForStatus, toKeelError } from "@keel/core/provider";
+import {
+  GoogleGenerativeAIAbortError,
+  GoogleGenerativeAIError,
+  GoogleGenerativeAIFetchError,
+  GoogleGenerativeAIRequestInputError,
+} from "./sdk.js";
 
 const PROVIDER = "google";
 

@@ -1,5 +1,6 @@
-import { type GenerativeModel, GoogleGenerativeAI, type RequestOptions } from "@google/generative-ai";
+import type { GenerativeModel, GoogleGenerativeAI, RequestOptions } from "@google/generative-ai";
 import { AuthenticationError } from "@keel/core";
+import * as sdk from "./sdk.js";
 
 /** How to reach Gemini; shared by `google()` and `googleEmbedding()`. */
 export interface GoogleClientSettings {
@@ -34,7 +35,7 @@ export function lazyGenerativeModel(modelId: string, settings: GoogleClientSetti
  * the only one; its `timeout` option is not used because it leaves a timer running per call.
  */
 export function createGenerativeModel(modelId: string, settings: GoogleClientSettings): GenerativeModel {
-  const client = settings.client ?? new GoogleGenerativeAI(resolveApiKey(settings.apiKey));
+  const client = settings.client ?? new sdk.GoogleGenerativeAI(resolveApiKey(settings.apiKey));
   const requestOptions: RequestOptions = {
     ...(settings.baseUrl !== undefined ? { baseUrl: settings.baseUrl.replace(/\/+$/, "") } : {}),
     ...(settings.apiVersion !== undefined ? { apiVersion: settings.apiVersion } : {}),

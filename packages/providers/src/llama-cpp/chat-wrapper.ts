@@ -7,6 +7,7 @@ import type {
   SpecializedChatWrapperTypeName,
 } from "node-llama-cpp";
 import type { NodeLlamaCpp } from "./load-node-llama-cpp.js";
+import type { LlamaChatWrapper } from "./public-types.js";
 
 /**
  * How prompts are laid out for the model:
@@ -16,7 +17,7 @@ import type { NodeLlamaCpp } from "./load-node-llama-cpp.js";
  *   (non-chat) models and plain text completion;
  * - a `ChatWrapper` instance of your own.
  */
-export type LlamaCppChatWrapperOption = "auto" | "raw" | SpecializedChatWrapperTypeName | ChatWrapper;
+export type LlamaCppChatWrapperOption = "auto" | "raw" | (string & {}) | LlamaChatWrapper;
 
 /** The chat wrapper instance for a loaded model and the `chatWrapper` option. */
 export function resolveLlamaChatWrapper(
@@ -24,10 +25,13 @@ export function resolveLlamaChatWrapper(
   model: LlamaModel,
   option: LlamaCppChatWrapperOption = "auto",
 ): ChatWrapper {
-  if (typeof option !== "string") return option;
+  if (typeof option !== "string") return option as ChatWrapper;
   if (option === "raw") return createRawChatWrapper(lib);
   // With a model, node-llama-cpp falls back to its GeneralChatWrapper when nothing matches.
-  return lib.resolveChatWrapper(model, option === "auto" ? {} : { type: option });
+  return lib.resolveChatWrapper(
+    model,
+    option === "auto" ? {} : { type: option as SpecializedChatWrapperTypeName },
+  );
 }
 
 /** The number of tokens the prompt of `history` takes under `wrapper`, as generation will load it. */

@@ -8,10 +8,11 @@ import {
   ProviderUnavailableError,
 } from "@keel/core";
 import { abortReason, callSignal } from "@keel/core/provider";
-import type { LlamaEmbeddingContext, LlamaEmbeddingContextOptions } from "node-llama-cpp";
+import type { LlamaEmbeddingContext } from "node-llama-cpp";
 import { defaultThreadCount } from "./default-threads.js";
 import { LazyResource, type LlamaLoadSettings, type LoadedModel, loadModel } from "./loaded-model.js";
 import { modelIdFromPath, resolveModelPath } from "./model-file.js";
+import type { LlamaContextSize } from "./public-types.js";
 
 const PROVIDER = "llama-cpp";
 
@@ -23,7 +24,7 @@ export interface LlamaCppEmbeddingSettings extends LlamaLoadSettings {
   /** Threads per evaluation; the same default as `llamaCpp`. */
   threads?: number;
   /** Tokens one text may take. Default `{ max: 8192 }`: as many as fit, up to 8192 and the trained size. */
-  contextSize?: LlamaEmbeddingContextOptions["contextSize"];
+  contextSize?: LlamaContextSize;
   /** The batch size Keel callers split input into. Default 32. */
   maxBatchSize?: number;
 }

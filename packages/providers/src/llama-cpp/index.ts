@@ -12,4 +12,14 @@ export {
   type LlamaCppSettings,
   llamaCpp,
 } from "./model.js";
+export type {
+  LlamaChatWrapper,
+  LlamaContextExtraOptions,
+  LlamaContextSize,
+  LlamaGbnfSchema,
+  LlamaGpu,
+  LlamaInstance,
+  LlamaLogLevelName,
+  LlamaModelLoadOptions,
+} from "./public-types.js";
 export { toGbnfSchema } from "./to-gbnf-schema.js";

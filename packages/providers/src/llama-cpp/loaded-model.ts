@@ -3,14 +3,15 @@ import type { Llama, LlamaModel, LlamaModelOptions } from "node-llama-cpp";
 import { toLoadError } from "./errors.js";
 import { type NodeLlamaCpp, nodeLlamaCpp } from "./load-node-llama-cpp.js";
 import { assertModelFile } from "./model-file.js";
+import type { LlamaInstance, LlamaModelLoadOptions } from "./public-types.js";
 import { acquireLlama, type LlamaLease, type LlamaRuntimeOptions } from "./shared-llama.js";
 
 /** Settings shared by the chat and embedding models for loading a GGUF file. */
 export interface LlamaLoadSettings extends LlamaRuntimeOptions {
   /** A `Llama` you started yourself (`getLlama(...)`); it is used as is and not disposed by `dispose()`. */
-  llama?: Llama;
+  llama?: LlamaInstance;
   /** Passed to `llama.loadModel` (e.g. `gpuLayers`, `useMmap`). */
-  loadOptions?: Omit<LlamaModelOptions, "modelPath">;
+  loadOptions?: LlamaModelLoadOptions;
 }
 
 /** A model file loaded into llama.cpp, with what it took to load it. */
@@ -31,10 +32,13 @@ export async function loadModel(path: string, settings: LlamaLoadSettings): Prom
   await assertModelFile(path);
   const lib = await nodeLlamaCpp();
   const lease: LlamaLease = settings.llama
-    ? { llama: settings.llama, release: async () => {} }
+    ? { llama: settings.llama as Llama, release: async () => {} }
     : await acquireLlama(lib, settings);
   try {
-    const model = await lease.llama.loadModel({ ...settings.loadOptions, modelPath: path });
+    const model = await lease.llama.loadModel({
+      ...(settings.loadOptions as Omit<LlamaModelOptions, "modelPath">),
+      modelPath: path,
+    });
     return {
       lib,
       llama: lease.llama,

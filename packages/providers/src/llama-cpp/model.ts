@@ -19,7 +19,6 @@ import type {
   LlamaContext,
   LlamaContextOptions,
   LlamaContextSequence,
-  LlamaGpuType,
   Token,
 } from "node-llama-cpp";
 import { type LlamaCppChatWrapperOption, resolveLlamaChatWrapper } from "./chat-wrapper.js";
@@ -29,6 +28,7 @@ import { EventChannel } from "./event-channel.js";
 import { GrammarCache } from "./grammar-cache.js";
 import { LazyResource, type LlamaLoadSettings, type LoadedModel, loadModel } from "./loaded-model.js";
 import { modelIdFromPath, resolveModelPath } from "./model-file.js";
+import type { LlamaContextExtraOptions, LlamaGpu } from "./public-types.js";
 import { type ChatGenerationOptions, type GenerationPlan, planGeneration } from "./request-plan.js";
 import { ChatEventMapper } from "./stream-mapper.js";
 
@@ -48,7 +48,7 @@ export interface LlamaCppSettings extends LlamaLoadSettings {
   /** How prompts are laid out; default `"auto"` (the GGUF file's template). */
   chatWrapper?: LlamaCppChatWrapperOption;
   /** Passed to `model.createContext` (e.g. `flashAttention`, `batchSize`, `lora`). */
-  contextOptions?: Omit<LlamaContextOptions, "contextSize" | "sequences" | "threads">;
+  contextOptions?: LlamaContextExtraOptions;
   /** Overrides the capabilities Keel assumes (e.g. `reasoning: true` for a model that thinks). */
   capabilities?: Partial<ModelCapabilities>;
 }
@@ -63,7 +63,7 @@ export interface LlamaCppModelInfo {
   trainContextSize: number;
   threads: number;
   concurrency: number;
-  gpu: LlamaGpuType;
+  gpu: LlamaGpu;
   gpuLayers: number;
 }
 
@@ -175,7 +175,7 @@ async function startChatRuntime(
   let context: LlamaContext;
   try {
     context = await model.createContext({
-      ...settings.contextOptions,
+      ...(settings.contextOptions as Omit<LlamaContextOptions, "contextSize" | "sequences" | "threads">),
       contextSize: settings.contextSize ?? { max: 8192 },
       sequences: concurrency,
       threads,

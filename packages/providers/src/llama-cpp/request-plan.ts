@@ -8,6 +8,7 @@ import type {
   ChatHistoryItem,
   ChatModelFunctions,
   ChatWrapper,
+  GbnfJsonSchema,
   LLamaChatGenerateResponseOptions,
   LlamaModel,
 } from "node-llama-cpp";
@@ -133,7 +134,7 @@ function toFunctions(request: ModelRequest): ChatModelFunctions | undefined {
 function toFunction(tool: ToolDefinition): ChatModelFunctions[string] {
   return {
     ...(tool.description !== undefined ? { description: tool.description } : {}),
-    params: toGbnfSchema(tool.inputSchema),
+    params: toGbnfSchema(tool.inputSchema) as GbnfJsonSchema,
   };
 }
 

@@ -1,13 +1,14 @@
-import type { Llama, LlamaGpuType, LlamaLogLevel } from "node-llama-cpp";
+import type { Llama, LlamaLogLevel } from "node-llama-cpp";
 import { toRuntimeError } from "./errors.js";
 import type { NodeLlamaCpp } from "./load-node-llama-cpp.js";
+import type { LlamaGpu, LlamaLogLevelName } from "./public-types.js";
 
 /** How llama.cpp itself is started. */
 export interface LlamaRuntimeOptions {
   /** `"auto"` uses a GPU when a prebuilt binary for it exists (CUDA, Vulkan, Metal); `false` is CPU only. */
-  gpu?: "auto" | LlamaGpuType;
+  gpu?: "auto" | LlamaGpu;
   /** node-llama-cpp's log level; its default is `"warn"`. */
-  logLevel?: `${LlamaLogLevel}`;
+  logLevel?: LlamaLogLevelName;
 }
 
 /** A `Llama` held by one model; `release` gives it back and frees it when nobody else holds it. */

@@ -1,5 +1,6 @@
 import { InvalidRequestError, type JsonSchema } from "@keel/core";
 import type { GbnfJsonSchema } from "node-llama-cpp";
+import type { LlamaGbnfSchema } from "./public-types.js";
 
 type Schema = Record<string, unknown>;
 type Out = Record<string, unknown>;
@@ -23,8 +24,8 @@ const ANY_VALUE: Out = {
  * (`pattern`, `minimum`, `format: "email"`, ...) are left out, so the grammar is looser than the
  * schema and callers still validate; what cannot be loosened safely fails with an `InvalidRequestError`.
  */
-export function toGbnfSchema(schema: JsonSchema): GbnfJsonSchema {
-  return convert(schema, "#") as GbnfJsonSchema;
+export function toGbnfSchema(schema: JsonSchema): LlamaGbnfSchema {
+  return convert(schema, "#") as GbnfJsonSchema as LlamaGbnfSchema;
 }
 
 function convert(value: unknown, at: string): Out {

@@ -1,8 +1,9 @@
 import type { Model, ModelCapabilities } from "@keel/core";
-import { OpenAI, OpenAIError } from "openai";
+import type { OpenAI } from "openai";
 import type { ChatDialect } from "../openai/chat-dialect.js";
 import type { SystemMessageRole } from "../openai/chat-messages.js";
 import { openai } from "../openai/chat-model.js";
+import { OpenAI as OpenAIClient, OpenAIError } from "../openai/sdk.js";
 import type { OpenAICompatibleQuirks, UnsupportedOption } from "./quirks.js";
 import { compatibleBodyAdapter } from "./request-body.js";
 
@@ -95,7 +96,7 @@ export function looksLikeReasoningModel(modelId: string): boolean {
 function buildClient(config: OpenAICompatibleConfig, settings: OpenAICompatibleSettings): OpenAI {
   const key = settings.apiKey ?? config.apiKey ?? readEnv(config.apiKeyEnv) ?? config.placeholderApiKey;
   const headers = { ...config.headers, ...settings.headers };
-  return new OpenAI({
+  return new OpenAIClient({
     // A missing key fails each call (not the declaration), naming where the key is looked for; a
     // variable set after the model was declared is read on the next call.
     apiKey: key ?? (async () => readEnv(config.apiKeyEnv) ?? Promise.reject(missingKey(config))),

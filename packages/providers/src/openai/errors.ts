@@ -14,7 +14,7 @@ import {
   APIError,
   APIUserAbortError,
   OpenAIError,
-} from "openai";
+} from "./sdk.js";
 
 export const PROVIDER = "openai";
 

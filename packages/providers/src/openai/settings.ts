@@ -1,5 +1,6 @@
-import { OpenAI } from "openai";
+import type { OpenAI } from "openai";
 import { toOpenAIError } from "./errors.js";
+import * as sdk from "./sdk.js";
 
 /** How to reach OpenAI (or a server that speaks its API). */
 export interface OpenAISettings {
@@ -27,7 +28,7 @@ export function lazyClient(settings: OpenAISettings): () => OpenAI {
   return () => {
     if (client) return client;
     try {
-      client = new OpenAI({
+      client = new sdk.OpenAI({
         maxRetries: 0,
         ...(settings.apiKey !== undefined ? { apiKey: settings.apiKey } : {}),
         ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}),

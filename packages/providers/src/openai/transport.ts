@@ -1,9 +1,10 @@
 import { type CallOptions, OutputParseError } from "@keel/core";
 import { errorFromHttp, errorInfoOf } from "@keel/core/provider";
-import { APIError, type OpenAI } from "openai";
+import type { OpenAI } from "openai";
 import { SSE_END, sseChunks } from "../shared/sse-chunks.js";
 import { preview } from "./chat-stream-mapper.js";
 import { PROVIDER } from "./errors.js";
+import { APIError } from "./sdk.js";
 
 /** Per-request options the SDK accepts. */
 export type RequestOptions = NonNullable<Parameters<OpenAI["chat"]["completions"]["create"]>[1]>;

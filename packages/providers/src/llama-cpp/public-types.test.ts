@@ -1,0 +1,40 @@
+import type {
+  ChatWrapper,
+  GbnfJsonSchema,
+  Llama,
+  LlamaContextOptions,
+  LlamaGpuType,
+  LlamaLogLevel,
+  LlamaModelOptions,
+} from "node-llama-cpp";
+import { describe, expectTypeOf, it } from "vitest";
+import type {
+  LlamaChatWrapper,
+  LlamaContextExtraOptions,
+  LlamaContextSize,
+  LlamaGbnfSchema,
+  LlamaGpu,
+  LlamaInstance,
+  LlamaLogLevelName,
+  LlamaModelLoadOptions,
+} from "./public-types.js";
+
+// The structural types stand in for node-llama-cpp's in the published declarations; these checks
+// (run by tsc and vitest's typecheck) fail when a node-llama-cpp upgrade makes them drift apart.
+describe("llama-cpp public types match node-llama-cpp's", () => {
+  it("enumerations are the same sets", () => {
+    expectTypeOf<LlamaGpu>().toEqualTypeOf<LlamaGpuType>();
+    expectTypeOf<LlamaLogLevelName>().toEqualTypeOf<`${LlamaLogLevel}`>();
+  });
+
+  it("node-llama-cpp's own objects are accepted where the settings take them", () => {
+    expectTypeOf<Llama>().toExtend<LlamaInstance>();
+    expectTypeOf<ChatWrapper>().toExtend<LlamaChatWrapper>();
+    expectTypeOf<Omit<LlamaModelOptions, "modelPath">>().toExtend<LlamaModelLoadOptions>();
+    expectTypeOf<
+      Omit<LlamaContextOptions, "contextSize" | "sequences" | "threads">
+    >().toExtend<LlamaContextExtraOptions>();
+    expectTypeOf<NonNullable<LlamaContextOptions["contextSize"]>>().toExtend<LlamaContextSize>();
+    expectTypeOf<GbnfJsonSchema>().toExtend<LlamaGbnfSchema>();
+  });
+});
