@@ -1,13 +1,22 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { InvalidRequestError } from "../errors.js";
+import {
+  AbortedError,
+  InvalidRequestError,
+  KeelError,
+  ProviderUnavailableError,
+  TimeoutError,
+} from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
-import type { EmbeddingModel, ModelRequest } from "../model.js";
+import { fallback } from "../middleware/fallback.js";
+import type { CallOptions, EmbeddingModel, Model, ModelRequest } from "../model.js";
 import { pipe } from "../pipe.js";
-import { scriptedModel } from "../testing/scripted-model.js";
+import { type ScriptStep, scriptedModel } from "../testing/scripted-model.js";
 import { semanticScopeKey } from "./cache-key.js";
 import { lexicalEmbedder } from "./lexical-embedder.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
-import { semanticCache, semanticPrompt } from "./semantic-cache.js";
+import { type SemanticCacheOptions, semanticCache, semanticPrompt } from "./semantic-cache.js";
+import type { SemanticEntry, SemanticMatch, SemanticStore } from "./semantic-store.js";
+import type { StoreCallOptions } from "./store-call.js";
 
 const embedder = lexicalEmbedder();
 const ask = (
@@ -194,5 +203,362 @@ describe("semanticCache", () => {
     const { model, seen } = setup({ embedder: broken });
     expect((await model.generate(ask("q"))).text).toBe("answer 0");
     expect(seen.map((e) => e.type)).toEqual(["cache.error"]);
+  });
+});
+
+/**
+ * An in-memory semantic store whose reads and writes can be made to fail or never answer, and
+ * that records what the cache asked of it.
+ */
+class FlakyStore implements SemanticStore {
+  readonly inner = new MemorySemanticStore();
+  /** An error to reject `search` / `add` with, or "hang" for a promise that never settles. */
+  failSearch: Error | "hang" | undefined;
+  failAdd: Error | "hang" | undefined;
+  readonly calls: Array<{
+    op: "search" | "add";
+    minSimilarity?: number;
+    ttlMs?: number;
+    signal?: AbortSignal;
+  }> = [];
+
+  search(
+    scope: string,
+    vector: Float32Array,
+    minSimilarity: number,
+    o?: StoreCallOptions,
+  ): Promise<SemanticMatch | undefined> {
+    this.calls.push({ op: "search", minSimilarity, ...(o?.signal ? { signal: o.signal } : {}) });
+    return this.#run(this.failSearch, () => this.inner.search(scope, vector, minSimilarity));
+  }
+
+  add(
+    scope: string,
+    vector: Float32Array,
+    entry: SemanticEntry,
+    ttlMs?: number,
+    o?: StoreCallOptions,
+  ): Promise<void> {
+    this.calls.push({
+      op: "add",
+      ...(ttlMs === undefined ? {} : { ttlMs }),
+      ...(o?.signal ? { signal: o.signal } : {}),
+    });
+    return this.#run(this.failAdd, () => this.inner.add(scope, vector, entry, ttlMs));
+  }
+
+  delete(scope: string, id: string): Promise<boolean> {
+    return this.inner.delete(scope, id);
+  }
+
+  deleteScope(scope: string): Promise<void> {
+    return this.inner.deleteScope(scope);
+  }
+
+  clear(): Promise<void> {
+    return this.inner.clear();
+  }
+
+  ops(): string[] {
+    return this.calls.map((c) => c.op);
+  }
+
+  #run<T>(fail: Error | "hang" | undefined, go: () => Promise<T>): Promise<T> {
+    if (fail === "hang") return new Promise<T>(() => {});
+    if (fail) return Promise.reject(fail);
+    return go();
+  }
+}
+
+function cached(
+  script: ScriptStep[] | ((request: ModelRequest, call: number) => ScriptStep) = (_, call) =>
+    `answer ${call}`,
+  options: Partial<SemanticCacheOptions> = {},
+  inner?: (base: Model) => Model,
+) {
+  const hub = new EventHub();
+  const seen: KeelEvent[] = [];
+  hub.on((e) => seen.push(e));
+  const store = new FlakyStore();
+  const base = scriptedModel(script, { id: "gpt-4o-mini", provider: "openai" });
+  const model = pipe(inner ? inner(base) : base, semanticCache({ embedder, store, events: hub, ...options }));
+  const types = () => seen.map((e) => e.type);
+  const reset = () => {
+    seen.length = 0;
+    store.calls.length = 0;
+  };
+  return { base, model, seen, store, types, reset };
+}
+
+/** One call through `generate` or through `stream` (iterated to the end), for tests that check both. */
+async function call(model: Model, via: "generate" | "stream", request: ModelRequest, o?: CallOptions) {
+  if (via === "generate") return model.generate(request, o);
+  const s = model.stream(request, o);
+  let text = "";
+  for await (const e of s) if (e.type === "text-delta") text += e.text;
+  const response = await s.response;
+  expect(response.text).toBe(text);
+  return response;
+}
+
+const PASSWORD = "How do I reset my password?";
+const PARAPHRASE = "How can I reset my password?";
+
+describe("semanticCache per-call modes", () => {
+  for (const via of ["generate", "stream"] as const) {
+    it(`refresh (${via}) never reads the store, answers from the model and replaces the cached answer`, async () => {
+      const { base, model, seen, store, types, reset } = cached();
+      await model.generate(ask(PASSWORD));
+      const first = seen.find((e) => e.type === "cache.stored") as { key: string; entryId: string };
+      reset();
+
+      const fresh = await call(model, via, ask(PASSWORD, { metadata: { "keel.cache": "refresh" } }));
+      expect(fresh.text).toBe("answer 1");
+      expect(fresh.cached).toBeUndefined();
+      expect(store.ops()).toEqual(["add"]);
+      expect(types()).toEqual(["cache.miss", "cache.stored"]);
+      expect(seen[0]).toMatchObject({ kind: "semantic", reason: "refresh", key: first.key });
+      // The same prompt in the same scope is the same entry: replaced, not added beside the old one.
+      expect(seen[1]).toMatchObject({ key: first.key, entryId: first.entryId });
+      expect(store.inner.size(first.key)).toBe(1);
+
+      expect(await model.generate(ask(PARAPHRASE))).toMatchObject({ text: "answer 1", cached: true });
+      expect(base.requests).toHaveLength(2);
+    });
+
+    it(`bypass (${via}) neither reads nor writes the store`, async () => {
+      const { base, model, seen, store } = cached();
+      const r = await call(model, via, ask(PASSWORD, { metadata: { "keel.cache": "bypass" } }));
+      expect(r.text).toBe("answer 0");
+      expect(store.calls).toEqual([]);
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ type: "cache.miss", kind: "semantic", reason: "bypass" });
+      expect(seen[0]).not.toHaveProperty("key");
+      expect((await model.generate(ask(PASSWORD))).text).toBe("answer 1");
+      expect(base.requests).toHaveLength(2);
+    });
+  }
+
+  it("refuses an unknown cache mode before calling the model or the store", async () => {
+    const { base, model, store } = cached();
+    await expect(model.generate(ask(PASSWORD, { metadata: { "keel.cache": "sometimes" } }))).rejects.toThrow(
+      InvalidRequestError,
+    );
+    expect(base.requests).toHaveLength(0);
+    expect(store.calls).toEqual([]);
+  });
+});
+
+describe("semanticCache threshold", () => {
+  it("refuses a threshold outside (0, 1] and a store budget that is not a positive number", () => {
+    for (const threshold of [
+      0,
+      -0.5,
+      1.0001,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      "0.9" as unknown as number,
+    ])
+      expect(() => semanticCache({ embedder, threshold }), String(threshold)).toThrow(
+        /semanticCache: threshold must be in \(0, 1\]/,
+      );
+    expect(() => semanticCache({ embedder, threshold: 0 })).toThrow(InvalidRequestError);
+    for (const storeTimeoutMs of [0, -1, Number.NaN])
+      expect(() => semanticCache({ embedder, storeTimeoutMs }), String(storeTimeoutMs)).toThrow(
+        /storeTimeoutMs/,
+      );
+    expect(() => semanticCache({ embedder, threshold: 1 })).not.toThrow();
+    expect(() => semanticCache({ embedder, threshold: 0.01, storeTimeoutMs: 1 })).not.toThrow();
+  });
+
+  it("searches with the configured floor, or a stricter per-call threshold", async () => {
+    const { model, seen, store } = cached(undefined, { threshold: 0.99 });
+    await model.generate(ask(PASSWORD));
+    expect((await model.generate(ask(PARAPHRASE))).cached).toBeUndefined();
+    expect(seen.filter((e) => e.type === "cache.miss").at(-1)).toMatchObject({ reason: "not-found" });
+    // A per-call threshold equal to the floor is allowed (it does not loosen it).
+    await model.generate(ask(PASSWORD, { metadata: { "keel.cache.threshold": "0.99" } }));
+    await model.generate(ask(PASSWORD, { metadata: { "keel.cache.threshold": "0.995" } }));
+    expect(store.calls.filter((c) => c.op === "search").map((c) => c.minSimilarity)).toEqual([
+      0.99, 0.99, 0.99, 0.995,
+    ]);
+  });
+
+  it("with a threshold of 1 serves the identical prompt, and no paraphrase", async () => {
+    const { base, model } = cached(undefined, { threshold: 1 });
+    for (const q of [PASSWORD, "What is the capital of France?"]) {
+      await model.generate(ask(q));
+      expect(await model.generate(ask(q)), q).toMatchObject({ cached: true });
+    }
+    expect((await model.generate(ask(PARAPHRASE))).cached).toBeUndefined();
+    expect(base.requests).toHaveLength(3);
+    // The same holds for a per-call threshold of 1 over a lower floor.
+    const perCall = cached(undefined, { threshold: 0.85 });
+    const strictest = { metadata: { "keel.cache.threshold": "1" } };
+    await perCall.model.generate(ask(PASSWORD));
+    expect(await perCall.model.generate(ask(PASSWORD, strictest))).toMatchObject({ cached: true });
+    expect((await perCall.model.generate(ask(PARAPHRASE, strictest))).cached).toBeUndefined();
+  });
+});
+
+describe("semanticCache uncacheable answers", () => {
+  const toolCall = { type: "tool-call" as const, id: "c1", name: "lookup", arguments: { q: 1 } };
+  const cases: Array<[string, ScriptStep]> = [
+    [
+      "error",
+      {
+        events: [
+          { type: "text-delta", text: "partial" },
+          { type: "finish", finishReason: "error" },
+        ],
+      },
+    ],
+    [
+      "content-filter",
+      {
+        events: [
+          { type: "text-delta", text: "x" },
+          { type: "finish", finishReason: "content-filter" },
+        ],
+      },
+    ],
+    ["refusal", { events: [{ type: "finish", finishReason: "stop", refusal: "I can't help with that." }] }],
+    [
+      "length-truncated-tool-call",
+      {
+        events: [
+          { type: "tool-call", call: toolCall },
+          { type: "finish", finishReason: "length" },
+        ],
+      },
+    ],
+    ["empty", { events: [{ type: "finish", finishReason: "stop" }] }],
+  ];
+  for (const via of ["generate", "stream"] as const)
+    for (const [reason, step] of cases)
+      it(`returns but never stores an answer that is ${reason} (${via})`, async () => {
+        const { base, model, seen, store, types } = cached([step, "good"]);
+        const r = await call(model, via, ask(PASSWORD));
+        expect(r.cached).toBeUndefined();
+        expect(types()).toEqual(["cache.miss", "cache.skipped"]);
+        expect(seen[1]).toMatchObject({ kind: "semantic", model: "gpt-4o-mini", reason });
+        expect(store.ops()).toEqual(["search"]);
+        expect((await model.generate(ask(PASSWORD))).text).toBe("good");
+        expect(base.requests).toHaveLength(2);
+      });
+
+  it("stores a length-truncated text answer (only a truncated tool call is uncacheable)", async () => {
+    const { model, types } = cached([
+      {
+        events: [
+          { type: "text-delta", text: "long answer" },
+          { type: "finish", finishReason: "length" },
+        ],
+      },
+      "other",
+    ]);
+    await model.generate(ask(PASSWORD));
+    expect(types()).toEqual(["cache.miss", "cache.stored"]);
+    expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "long answer", cached: true });
+  });
+
+  it("never stores a fallback model's answer, so the requested model answers once it is back", async () => {
+    const backup = scriptedModel(["from backup"], { id: "backup", provider: "other" });
+    const { model, seen } = cached([new ProviderUnavailableError("down"), "from primary"], {}, (base) =>
+      pipe(base, fallback([backup])),
+    );
+    const first = await model.generate(ask(PASSWORD));
+    expect(first).toMatchObject({ text: "from backup", failovers: [{ from: "gpt-4o-mini", to: "backup" }] });
+    expect(seen.find((e) => e.type === "cache.skipped")).toMatchObject({ reason: "failed-over" });
+    expect((await model.generate(ask(PASSWORD))).text).toBe("from primary");
+    expect(await model.generate(ask(PARAPHRASE))).toMatchObject({ text: "from primary", cached: true });
+    expect(backup.requests).toHaveLength(1);
+  });
+
+  it("stores nothing when the model call fails, and the caller gets the model's error", async () => {
+    const down = new ProviderUnavailableError("down");
+    for (const via of ["generate", "stream"] as const) {
+      const { model, types, store } = cached([down, "good"]);
+      await expect(call(model, via, ask(PASSWORD))).rejects.toBe(down);
+      expect(types()).toEqual(["cache.miss"]);
+      expect(store.ops()).toEqual(["search"]);
+    }
+  });
+});
+
+describe("semanticCache store failures", () => {
+  for (const via of ["generate", "stream"] as const) {
+    it(`answers from the model when the store cannot be read, and still stores the answer (${via})`, async () => {
+      const { model, seen, store, types } = cached();
+      const cause = new Error("read failed");
+      store.failSearch = cause;
+      const r = await call(model, via, ask(PASSWORD), { context: { runId: "run-1" } });
+      expect(r).toMatchObject({ text: "answer 0" });
+      expect(r.cached).toBeUndefined();
+      expect(types()).toEqual(["cache.error", "cache.miss", "cache.stored"]);
+      const error = seen[0] as KeelEvent & { operation: string; error: KeelError };
+      expect(error).toMatchObject({ kind: "semantic", model: "gpt-4o-mini", operation: "get" });
+      expect(error.error).toBeInstanceOf(KeelError);
+      expect(error.error.message).toBe("read failed");
+      expect(error.error.cause).toBe(cause);
+      expect(seen[1]).toMatchObject({ reason: "not-found" });
+      // Every event carries the call's context.
+      for (const e of seen) expect(e.context).toEqual({ runId: "run-1" });
+
+      store.failSearch = undefined;
+      expect(await model.generate(ask(PARAPHRASE))).toMatchObject({ text: "answer 0", cached: true });
+    });
+
+    it(`answers from the model when the store cannot be written, and stores nothing (${via})`, async () => {
+      const { base, model, seen, store, types } = cached();
+      store.failAdd = new Error("write failed");
+      expect((await call(model, via, ask(PASSWORD))).text).toBe("answer 0");
+      expect(types()).toEqual(["cache.miss", "cache.error"]);
+      expect(seen[1]).toMatchObject({ operation: "set", error: { message: "write failed" } });
+
+      store.failAdd = undefined;
+      expect((await model.generate(ask(PASSWORD))).text).toBe("answer 1");
+      expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "answer 1", cached: true });
+      expect(base.requests).toHaveLength(2);
+    });
+  }
+
+  it("steps aside when the store never answers: each operation ends within the store budget", async () => {
+    const { model, seen, store } = cached(undefined, { storeTimeoutMs: 20, ttlMs: 5000 });
+    store.failSearch = "hang";
+    store.failAdd = "hang";
+    const startedAt = Date.now();
+    expect((await model.generate(ask(PASSWORD))).text).toBe("answer 0");
+    expect(Date.now() - startedAt).toBeLessThan(2000);
+    const errors = seen.filter((e) => e.type === "cache.error") as Array<{ operation: string; error: Error }>;
+    expect(errors.map((e) => e.operation)).toEqual(["get", "set"]);
+    for (const e of errors) expect(e.error).toBeInstanceOf(TimeoutError);
+    // The store was told to give up, and got the entry's lifetime.
+    expect(store.calls.map((c) => [c.op, c.signal?.aborted])).toEqual([
+      ["search", true],
+      ["add", true],
+    ]);
+    expect(store.calls[1]?.ttlMs).toBe(5000);
+  });
+
+  it("ends a store wait when the caller aborts, without a cache.error for the caller's own abort", async () => {
+    const { base, model, types, store } = cached(undefined, { storeTimeoutMs: 60_000 });
+    store.failSearch = "hang";
+    const controller = new AbortController();
+    const pending = model.generate(ask(PASSWORD), { signal: controller.signal });
+    await vi.waitFor(() => expect(store.calls).toHaveLength(1));
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    expect(types()).not.toContain("cache.error");
+    expect(base.requests.length).toBeLessThanOrEqual(1);
+  });
+
+  it("treats a failed read as a miss even when the store holds an answer, and replaces that answer", async () => {
+    const { model, store } = cached();
+    await model.generate(ask(PASSWORD));
+    store.failSearch = new Error("read failed");
+    expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "answer 1" });
+    store.failSearch = undefined;
+    expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "answer 1", cached: true });
   });
 });

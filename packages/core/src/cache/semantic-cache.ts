@@ -18,7 +18,9 @@ export interface SemanticCacheOptions {
   embedder: EmbeddingModel;
   /**
    * Minimum cosine similarity (0..1, higher is stricter) for a hit. It is a floor: a call may
-   * raise it with `metadata["keel.cache.threshold"]`, never lower it. Default
+   * raise it with `metadata["keel.cache.threshold"]`, never lower it. 1 serves only a prompt
+   * with the same embedding (up to float rounding: a search never asks the store for more
+   * than 1 - 1e-6). Default
    * `DEFAULT_SEMANTIC_THRESHOLD`, chosen for precision with `lexicalEmbedder` and the default
    * guard; measure your embedder with `pnpm bench:semantic-cache --data FILE`.
    */
@@ -52,6 +54,13 @@ export const DEFAULT_SEMANTIC_THRESHOLD = 0.8;
 
 /** The default budget of one semantic-cache store operation. */
 export const SEMANTIC_STORE_TIMEOUT_MS = 500;
+
+/**
+ * The highest similarity a search asks the store for. Similarities are dot products of float32
+ * unit vectors, so a prompt scored against its own stored vector can come out a hair under 1
+ * (0.99999999): asking for 1 itself would make a threshold of 1 never hit.
+ */
+const MAX_SEARCH_SIMILARITY = 1 - 1e-6;
 
 const KIND: CacheKind = "semantic";
 
@@ -144,8 +153,9 @@ export function semanticCache(options: SemanticCacheOptions): Middleware {
       };
       if (mode === "refresh") return miss("refresh");
       let match: SemanticMatch | undefined;
+      const minSimilarity = Math.min(threshold, MAX_SEARCH_SIMILARITY);
       try {
-        match = await callStore((so) => store.search(p.scope, p.vector, threshold, so), budgetMs, o);
+        match = await callStore((so) => store.search(p.scope, p.vector, minSimilarity, so), budgetMs, o);
       } catch (error) {
         emitFailed("get", error, o);
       }
