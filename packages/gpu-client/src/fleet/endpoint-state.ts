@@ -28,6 +28,12 @@ export class EndpointState {
   prefilling = 0;
   signals: LoadSignals | undefined;
   scrapedAt = -Infinity;
+  /**
+   * The client's own counts when the last scrape came back (`prefilling`, `inflightTokens`): what
+   * it sent and saw finish since then adjusts the scraped queue and KV usage (see `candidate`).
+   */
+  prefillingAtScrape = 0;
+  inflightTokensAtScrape = 0;
   /** Prefix-cache hit rate over the last scrape interval. */
   prefixHitRate: number | undefined;
   adapters = new Set<string>();
@@ -60,17 +66,49 @@ export class EndpointState {
       : undefined;
   }
 
-  /** The routing view of this endpoint at time `now`. */
+  /** Records a scrape that came back now, with the client's counts at that moment. */
+  scraped(signals: LoadSignals, now: number): void {
+    this.signals = signals;
+    this.scrapedAt = now;
+    this.prefillingAtScrape = this.prefilling;
+    this.inflightTokensAtScrape = this.inflightTokens;
+  }
+
+  /**
+   * The routing view of this endpoint at time `now`. A scrape is up to a scrape interval old, and
+   * near saturation every pick in that interval would read the same numbers and herd onto the
+   * replica that looked free (llm-d-router#298). So, as llm-d and the Gateway API inference
+   * extension do with in-flight accounting, the scraped waiting queue moves by the requests this
+   * client sent since the scrape that have not had their first token (`prefilling` now minus at
+   * the scrape), and the scraped KV usage by the tokens it reserved minus those it released since
+   * (`inflightTokens` now minus at the scrape, over the KV capacity; unadjusted when the capacity
+   * is unknown), both clamped to their ranges.
+   */
   candidate(now: number, stalenessMs: number): Candidate {
     const fresh = now - this.scrapedAt <= stalenessMs;
+    const s = fresh ? this.signals : undefined;
+    const waiting =
+      s?.waiting === undefined
+        ? undefined
+        : Math.max(0, s.waiting + this.prefilling - this.prefillingAtScrape);
+    const capacity = this.kvTokens;
+    const kvUsage =
+      s?.kvUsage === undefined
+        ? undefined
+        : capacity === undefined || capacity <= 0
+          ? s.kvUsage
+          : Math.min(
+              1,
+              Math.max(0, s.kvUsage + (this.inflightTokens - this.inflightTokensAtScrape) / capacity),
+            );
     return {
       id: this.id,
       weight: this.weight,
       inflight: this.inflight,
       inflightTokens: this.inflightTokens,
       prefilling: this.prefilling,
-      waiting: fresh ? this.signals?.waiting : undefined,
-      kvUsage: fresh ? this.signals?.kvUsage : undefined,
+      waiting,
+      kvUsage,
       stale: !fresh,
       adapters: this.adapters,
     };

@@ -1,5 +1,6 @@
 import { EventHub, type KeelEvent, type ModelRequest } from "@keel/core";
 import { afterEach, describe, expect, it } from "vitest";
+import type { Candidate, RoutingPolicy } from "../routing/candidate.js";
 import { leastOutstanding, roundRobin } from "../routing/simple-policies.js";
 import { type SimReplica, startReplicas } from "../simulator/replica-server.js";
 import { createFleet, type Fleet, type FleetOptions, routeOf } from "./fleet.js";
@@ -213,6 +214,54 @@ describe("fleet against simulated vLLM replicas", () => {
     await expect(stream.response).rejects.toMatchObject({ name: "AbortedError" });
     await until(() => fleet.endpoints()[0]!.inflight === 0);
     expect(fleet.endpoints()[0]).toMatchObject({ inflight: 0, prefilling: 0 });
+  });
+
+  it("adjusts each replica's scraped queue and KV usage with what it sent since that scrape, and restarts the count at the next", async () => {
+    // Always r0; records what each pick saw.
+    const seen: Candidate[][] = [];
+    const toR0: RoutingPolicy = {
+      name: "to-r0",
+      pick(candidates) {
+        seen.push([...candidates]);
+        return { endpoint: "r0", reason: "test" };
+      },
+    };
+    const { fleet } = await setup(2, {
+      policy: toR0,
+      healthIntervalMs: 60_000,
+      scrapeIntervalMs: 3_600_000,
+      stalenessMs: 3_600_000,
+    });
+    const scraped = fleet.endpoints()[0]!;
+    expect(scraped).toMatchObject({ waiting: 0, kvUsage: 0, kvCapacityTokens: 2000 * 16 });
+    // r0 takes requests but never gets through their prefill.
+    replicas[0]!.fault({ kind: "slow", factor: 1e9 });
+    const controller = new AbortController();
+    const pending = [0, 1, 2, 3].map((i) =>
+      fleet
+        .model()
+        .generate(ask(`held ${i}`, 1600), { signal: controller.signal })
+        .catch((e: unknown) => e),
+    );
+    await until(() => fleet.endpoints()[0]!.inflight === 4);
+    const tokens = fleet.endpoints()[0]!.inflightTokens;
+    // The fourth pick saw the three requests before it on r0 since the scrape; r1 as scraped.
+    const [r0, r1] = seen[3]!;
+    expect(r0).toMatchObject({ id: "r0", waiting: 3 });
+    expect(r0!.kvUsage).toBeCloseTo((tokens * 3) / 4 / 32_000, 6);
+    expect(r1).toMatchObject({ id: "r1", waiting: 0, kvUsage: 0 });
+    // A new scrape already holds those four: the count starts again from it.
+    await fleet.scrape();
+    const now = fleet.endpoints()[0]!;
+    expect(now.kvUsage).toBeGreaterThan(0);
+    void fleet
+      .model()
+      .generate(ask("after the scrape"), { signal: controller.signal })
+      .catch(() => {});
+    await until(() => seen.length === 5);
+    expect(seen[4]![0]).toMatchObject({ id: "r0", waiting: now.waiting, kvUsage: now.kvUsage });
+    controller.abort();
+    await Promise.all(pending);
   });
 
   it("ends a stream cut after its first token in a typed error, without retrying it", async () => {

@@ -289,8 +289,7 @@ export class Fleet {
         if (!signals) return;
         const rate = prefixHitRate(state.signals, signals);
         if (rate !== undefined) state.prefixHitRate = rate;
-        state.signals = signals;
-        state.scrapedAt = this.#now();
+        state.scraped(signals, this.#now());
         if (signals.runningAdapters) for (const a of signals.runningAdapters) state.adapters.add(a);
       }),
     );

@@ -12,9 +12,16 @@ export interface Candidate {
    * always fresh, count of the endpoint's prefill queue (updated at send and at first token).
    */
   readonly prefilling?: number;
-  /** Scraped waiting queue, when the scrape is fresh. */
+  /**
+   * Scraped waiting queue, when the scrape is fresh, plus the requests this client sent since
+   * that scrape and has not seen a first token for (never below 0).
+   */
   readonly waiting: number | undefined;
-  /** Scraped KV-cache usage (0–1), when the scrape is fresh and the engine reports it. */
+  /**
+   * Scraped KV-cache usage (0–1), when the scrape is fresh and the engine reports it, moved by the
+   * tokens this client reserved minus those it released since that scrape over the endpoint's KV
+   * capacity (as scraped when the capacity is unknown), clamped to 0–1.
+   */
   readonly kvUsage: number | undefined;
   /** True when the endpoint's metrics are older than the staleness limit (or were never scraped). */
   readonly stale: boolean;
