@@ -203,6 +203,7 @@ describe("semanticCache", () => {
     const { model, seen } = setup({ embedder: broken });
     expect((await model.generate(ask("q"))).text).toBe("answer 0");
     expect(seen.map((e) => e.type)).toEqual(["cache.error"]);
+    expect(seen[0]).toMatchObject({ kind: "semantic", operation: "embed", error: { message: "down" } });
   });
 });
 
@@ -532,7 +533,10 @@ describe("semanticCache store failures", () => {
     expect(Date.now() - startedAt).toBeLessThan(2000);
     const errors = seen.filter((e) => e.type === "cache.error") as Array<{ operation: string; error: Error }>;
     expect(errors.map((e) => e.operation)).toEqual(["get", "set"]);
-    for (const e of errors) expect(e.error).toBeInstanceOf(TimeoutError);
+    for (const e of errors) {
+      expect(e.error).toBeInstanceOf(TimeoutError);
+      expect(e.error.message).toMatch(/within 20 ms/);
+    }
     // The store was told to give up, and got the entry's lifetime.
     expect(store.calls.map((c) => [c.op, c.signal?.aborted])).toEqual([
       ["search", true],
@@ -560,5 +564,196 @@ describe("semanticCache store failures", () => {
     expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "answer 1" });
     store.failSearch = undefined;
     expect(await model.generate(ask(PASSWORD))).toMatchObject({ text: "answer 1", cached: true });
+  });
+});
+
+/** The lexical embedder, recording the texts and options of each call. */
+function spyEmbedder(result?: (texts: string[]) => Promise<{ embeddings: number[][] }>) {
+  const calls: Array<{ texts: string[]; options: CallOptions | undefined }> = [];
+  const model: EmbeddingModel = {
+    provider: embedder.provider,
+    id: embedder.id,
+    maxBatchSize: embedder.maxBatchSize,
+    embed(texts, options) {
+      calls.push({ texts, options });
+      return result ? result(texts) : embedder.embed(texts, options);
+    },
+  };
+  return { model, calls };
+}
+
+describe("semanticCache prompts, guard and events", () => {
+  it("embeds the last user turn's text parts joined, and nothing else", async () => {
+    expect(
+      semanticPrompt({
+        messages: [
+          {
+            role: "user",
+            content: [
+              { type: "text", text: "How do I" },
+              { type: "text", text: "reset\nmy  password?" },
+            ],
+          },
+        ],
+      }),
+    ).toBe("How do I reset my password?");
+    const image = { type: "image" as const, mediaType: "image/png", url: "u" };
+    expect(
+      semanticPrompt({
+        messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, image] }],
+      }),
+    ).toBeUndefined();
+    expect(semanticPrompt({ messages: [{ role: "user", content: " \n " }] })).toBeUndefined();
+    expect(semanticPrompt({ messages: [] })).toBeUndefined();
+
+    const spy = spyEmbedder();
+    const { base, model, seen } = cached(undefined, { embedder: spy.model });
+    await model.generate({
+      messages: [
+        { role: "system", content: "You are a helpful assistant." },
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "How do I reset" },
+            { type: "text", text: "my password?" },
+          ],
+        },
+      ],
+    });
+    expect(spy.calls.map((c) => c.texts)).toEqual([[PASSWORD]]);
+    expect(await model.generate(ask(PASSWORD))).toMatchObject({ cached: true });
+
+    // A last turn that is not plain user text is never embedded, never looked up, and is no failure.
+    spy.calls.length = 0;
+    seen.length = 0;
+    const imageTurn: ModelRequest = {
+      messages: [{ role: "user", content: [{ type: "text", text: PASSWORD }, image] }],
+    };
+    await model.generate(imageTurn);
+    await model.generate(imageTurn);
+    expect(spy.calls).toEqual([]);
+    expect(seen.map((e) => [e.type, (e as { reason?: string }).reason])).toEqual([
+      ["cache.miss", "uncacheable-request"],
+      ["cache.miss", "uncacheable-request"],
+    ]);
+    expect(base.requests).toHaveLength(3);
+  });
+
+  it("passes a request through uncached when the embedder returns no vector for it", async () => {
+    const spy = spyEmbedder(async () => ({ embeddings: [] }));
+    const { base, model, types, store } = cached(undefined, { embedder: spy.model });
+    expect((await model.generate(ask(PASSWORD))).text).toBe("answer 0");
+    expect((await model.generate(ask(PASSWORD))).text).toBe("answer 1");
+    expect(types()).toEqual(["cache.miss", "cache.miss"]);
+    expect(store.calls).toEqual([]);
+    expect(base.requests).toHaveLength(2);
+  });
+
+  it("hands the embedder the caller's signal", async () => {
+    const spy = spyEmbedder();
+    const { model } = cached(undefined, { embedder: spy.model });
+    const controller = new AbortController();
+    await model.generate(ask(PASSWORD), { signal: controller.signal });
+    await model.generate(ask("What is the capital of France?"));
+    expect(spy.calls.map((c) => c.options)).toEqual([{ signal: controller.signal }, undefined]);
+  });
+
+  it("ends a stream at the caller's deadline while the embedder is still working", async () => {
+    let embedded = false;
+    const slow = spyEmbedder(
+      (texts) =>
+        new Promise((resolve) =>
+          setTimeout(() => {
+            embedded = true;
+            resolve({ embeddings: texts.map(() => [1, 0]) });
+          }, 1000),
+        ),
+    );
+    const { model } = cached(undefined, { embedder: slow.model });
+    const s = model.stream(ask(PASSWORD), { deadline: Date.now() + 30 });
+    await expect(s.response).rejects.toBeInstanceOf(TimeoutError);
+    expect(embedded).toBe(false);
+  });
+
+  it("turns the guard off with verify: false, and calls a custom verify with the cached and the new prompt", async () => {
+    const first = "Is a fever of 38 degrees dangerous for a child?";
+    const second = "Is a fever of 40 degrees dangerous for a child?";
+    const off = cached(undefined, { threshold: 0.6, verify: false });
+    await off.model.generate(ask(first));
+    expect(await off.model.generate(ask(second))).toMatchObject({ text: "answer 0", cached: true });
+
+    for (const accept of [false, true]) {
+      const checked: Array<[string, string]> = [];
+      const custom = cached(undefined, {
+        threshold: 0.6,
+        verify: (cachedPrompt, prompt) => {
+          checked.push([cachedPrompt, prompt]);
+          return accept;
+        },
+      });
+      await custom.model.generate(ask(first));
+      const r = await custom.model.generate(ask(second));
+      expect(checked).toEqual([[first, second]]);
+      if (accept) expect(r).toMatchObject({ text: "answer 0", cached: true });
+      else {
+        expect(r.cached).toBeUndefined();
+        const miss = custom.seen.filter((e) => e.type === "cache.miss").at(-1) as {
+          reason: string;
+          similarity: number;
+        };
+        expect(miss.reason).toBe("rejected-by-verify");
+        expect(miss.similarity).toBeGreaterThanOrEqual(0.6);
+        expect(miss.similarity).toBeLessThan(1);
+      }
+    }
+  });
+
+  it("reports no similarity on a miss that found nothing", async () => {
+    const { model, seen } = cached();
+    await model.generate(ask(PASSWORD));
+    const miss = seen.find((e) => e.type === "cache.miss");
+    expect(miss).toMatchObject({ reason: "not-found" });
+    expect(Object.keys(miss ?? {})).not.toContain("similarity");
+  });
+
+  it("reports the age of the entry it served", async () => {
+    vi.useFakeTimers();
+    const { model, seen } = cached();
+    await model.generate(ask(PASSWORD));
+    vi.advanceTimersByTime(1500);
+    await model.generate(ask(PARAPHRASE));
+    expect(seen.find((e) => e.type === "cache.hit")).toMatchObject({ ageMs: 1500 });
+  });
+
+  it("keys each entry by scope and prompt: 32 hex characters, one entry per prompt", async () => {
+    const { model, seen, store } = cached();
+    await model.generate(ask(PASSWORD));
+    await model.generate(ask("What is the capital of France?"));
+    await model.generate(ask(PASSWORD, { tenant: "acme" }));
+    const stored = seen.filter((e) => e.type === "cache.stored") as Array<{ key: string; entryId: string }>;
+    for (const e of stored) expect(e.entryId).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(stored.map((e) => e.entryId)).size).toBe(3);
+    expect(store.inner.size(stored[0]!.key)).toBe(2);
+    expect((await model.generate(ask(PASSWORD))).text).toBe("answer 0");
+    expect((await model.generate(ask("What is the capital of France?"))).text).toBe("answer 1");
+  });
+
+  it("gives each store operation 500 ms by default", async () => {
+    const { model, seen, store } = cached();
+    store.failSearch = "hang";
+    const startedAt = Date.now();
+    expect((await model.generate(ask(PASSWORD))).text).toBe("answer 0");
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(450);
+    expect(seen[0]).toMatchObject({
+      type: "cache.error",
+      operation: "get",
+      error: { message: "the cache store gave no answer within 500 ms" },
+    });
+  });
+
+  it("names itself when it refuses a store budget", () => {
+    expect(() => semanticCache({ embedder, storeTimeoutMs: -5 })).toThrow(
+      "semanticCache: option `storeTimeoutMs` must be a number > 0",
+    );
   });
 });
