@@ -48,6 +48,7 @@ describe("error hierarchy", () => {
     for (const [exported, ErrorClass] of classes) expect(new ErrorClass("x").name).toBe(exported);
     expect(new flowErrors.FlowDefinitionError("f", ["p"]).name).toBe("FlowDefinitionError");
     expect(new flowErrors.FlowRunError("step-limit", "m", { flowId: "f" }).name).toBe("FlowRunError");
+    expect(new flowErrors.CheckpointCorruptError("run-1", "not JSON").name).toBe("CheckpointCorruptError");
   });
 
   it("keeps its names when minified without keepNames (as an edge bundle is)", async () => {
