@@ -75,6 +75,12 @@ function fnv1a(s: string): number {
 /** The validation fifth inside a training set: a hash other than the held-out split's. */
 export const isValidation = (row: LabelledText) => fnv1a(`validation:${row.group ?? row.text}`) % 5 === 0;
 
+/**
+ * The development fifth (injection-protocol.ts `dev`): training rows set aside to judge changes
+ * on, by a third hash, so neither the reported held-out fifth nor the calibration fifth is used.
+ */
+export const isDevelopment = (row: LabelledText) => fnv1a(`development:${row.group ?? row.text}`) % 5 === 0;
+
 export interface TrainingRow extends LabelledText {
   /** The text after `normalizeText`, which is what the detector classifies. */
   normalized: string;

@@ -5,12 +5,15 @@
 //   loco    leave one collection out: train on the training fifths of all the others, report all
 //           of the left-out one (the closest thing here to a collection nobody has seen);
 //   risky   the hand-written risky-but-benign prompts (data/risky-benign.jsonl), never trained
-//           on, scored by the `fifths` model.
+//           on, scored by the `fifths` model;
+//   dev     for tuning: train on the training rows minus a development fifth (its own hash,
+//           `isDevelopment`), report that fifth per collection. Changes are judged here (and
+//           by `--errors` here), never on `fifths`, `loco` or `risky`, which are only reported.
 // Each model is refitted from scratch inside every fold, threshold calibration included.
 // Hyperparameters are chosen on these development figures only; none is a held-out score of data
 // nobody has seen (see the guard README).
 //   npx tsx --conditions=@keel/source bench/src/guard/injection-protocol.ts
-//     [--models baseline,length,ours] [--protocols fifths,loco,risky] [--config '{"l2":1e-4}']
+//     [--models baseline,length,ours] [--protocols fifths,loco,risky,dev] [--config '{"l2":1e-4}']
 //     [--no-bipia] [--no-hard-negatives] [--errors N]
 // One JSON line per model, protocol and collection; a summary line per model and protocol.
 import { resolve } from "node:path";
@@ -21,6 +24,7 @@ import {
   DEFAULT_CONFIG,
   fitInjectionModel,
   type InjectionModelConfig,
+  isDevelopment,
   type TrainingRow,
 } from "./injection-model.js";
 import { linearScore, trainLogistic } from "./logistic-regression.js";
@@ -203,6 +207,23 @@ for (const model of models) {
           ...evaluate(flag, risky, `${model} risky`),
         }),
       );
+  }
+  if (protocols.includes("dev")) {
+    const flag = trainer(trainingRows().filter((r) => !isDevelopment(r)));
+    const figures: Array<Figures & { collection: string }> = [];
+    for (const c of COLLECTIONS) {
+      const rows = (shared.get(c) ?? []).filter((r) => !isHeldOut(r) && isDevelopment(r));
+      const f = { collection: c, ...evaluate(flag, rows, `${model} dev ${c}`) };
+      figures.push(f);
+      console.log(JSON.stringify({ model, protocol: "dev", ...f }));
+    }
+    const f = {
+      collection: "hard-negatives",
+      ...evaluate(flag, hard.filter(isDevelopment), `${model} dev hard`),
+    };
+    console.log(JSON.stringify({ model, protocol: "dev", ...f }));
+    summarize(model, "dev", figures);
+    byLength(model, "dev");
   }
   if (protocols.includes("loco")) {
     const figures: Array<Figures & { collection: string }> = [];
