@@ -42,8 +42,8 @@ const OVERRIDE_VERB = [
   "neglect",
   "vergiss",
   "vergessen",
-  "missachte",
-  "olvid(?:a|e|en|ar|ad)",
+  "missachte[nt]?",
+  "olv[ií]d(?:a|e|en|ar|ad|ate|ese|ense)",
   "oubli(?:e|ez|er)",
   "dimentica(?:te)?",
   "esque[cç]a",
@@ -57,6 +57,14 @@ const OVERRIDE_VERB = [
 
 const PRIOR =
   "(?:previous|prior|above|earlier|preceding|foregoing|initial|original|former|old|existing|all|any|every|your|the system|vorherig\\w*|bisherig\\w*|obig\\w*|vorangegangen\\w*|vorangehend\\w*|vorigen|alle[ns]?|deine|ihre|anteriores|previas|todas|tus|sus|précédentes|antérieures|toutes|vos|tes|precedenti|tutte|le tue|anteriores|todas as|suas|vorige|eerdere|alle|предыдущие|все|свои)";
+
+// Adjectives that follow their noun: Romance word order ("las instrucciones anteriores", "les
+// consignes précédentes", "le istruzioni precedenti") and English "the instructions above".
+const PRIOR_AFTER =
+  "(?:above|given\\s+(?:above|earlier|to\\s+you)|you\\s+(?:were|have\\s+been)\\s+given|anteriores|previas|precedentes|pr[ée]c[ée]dent(?:e|es|s)?|ant[ée]rieur(?:e|es|s)?|precedenti|anteriori|previe|iniziali|originales|originali|initiales|iniciales)";
+// The nouns that rule, narrower than INSTRUCTIONS: "skip the text above" is an everyday request.
+const INSTRUCTION_NOUNS =
+  "(?:instructions?|directions|directives|prompts?|rules|guidelines|commands|instrucciones|reglas|indicaciones|órdenes|consignes|instructions|règles|directives|istruzioni|regole|indicazioni|instruções|regras|orientações)";
 
 const INSTRUCTIONS =
   "(?:instructions?|instruct\\w*|directions?|directives?|prompts?|rules|guidelines|commands?|orders|tasks?|assignments|context|programming|guardrails|restrictions|constraints|polic(?:y|ies)|information|text|anweisungen|instruktionen|befehle|aufgaben|aufträge|regeln|angaben|informationen|vorgaben|instrucciones|reglas|órdenes|tareas|consignes|règles|istruzioni|regole|instruções|regras|instructies|opdrachten|инструкции|указания|правила|instrukcje|polecenia)";
@@ -85,6 +93,15 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "instruction-override",
     weight: 0.93,
     pattern: re(`\\b(?:${OVERRIDE_VERB})\\b${GAP}\\b${PRIOR}\\b${GAP}\\b${INSTRUCTIONS}\\b`),
+  },
+  {
+    // The noun before its qualifier: "ignora las instrucciones anteriores", "ignorez les
+    // consignes précédentes", "ignore the instructions above". Only the qualifier right after the
+    // noun counts, so "ignore the rules of chess above all" is no match.
+    id: "override-instructions-noun-first",
+    category: "instruction-override",
+    weight: 0.93,
+    pattern: re(`\\b(?:${OVERRIDE_VERB})\\b${GAP}\\b${INSTRUCTION_NOUNS}\\s+${PRIOR_AFTER}\\b`),
   },
   {
     id: "forget-everything",
