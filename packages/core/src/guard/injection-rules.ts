@@ -144,11 +144,14 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     ),
   },
   {
+    // A how-to question ("how do I enable debug mode in Flask?") asks about a product's mode,
+    // and "developer mode on my phone" is a place: only a request that the assistant switch, or
+    // a statement that the mode is on, counts.
     id: "override-mode",
     category: "instruction-override",
     weight: 0.8,
     pattern: re(
-      "\\b(?:system|admin|administrator|developer|debug|maintenance|god|sudo|root)\\s+(?:mode|override|access)\\s+(?:is\\s+)?(?:enabled|activated|on|engaged|unlocked)\\b|\\b(?:enable|activate|enter|switch\\s+to)\\s+(?:developer|debug|admin|god|unrestricted|jailbreak|dan)\\s+mode\\b",
+      "\\b(?:system|admin|administrator|developer|debug|maintenance|god|sudo|root)\\s+(?:mode|override|access)\\s+(?:(?:is\\s+(?:now\\s+)?)?(?:enabled|activated|engaged|unlocked)\\b|is\\s+(?:now\\s+)?on\\b|on(?=\\s*(?:[.!:\\n]|$)))|(?<!\\b(?:how\\s+(?:do|can|could|should|would)\\s+(?:i|we|you|one)|how\\s+to|steps\\s+to|(?:a|the|best)\\s+way\\s+to|wie\\s+kann\\s+ich|c[oó]mo)\\s+)\\b(?:enable|activate|enter|switch\\s+to)\\s+(?:developer|debug|admin|god|unrestricted|jailbreak|dan)\\s+mode\\b",
     ),
   },
   {
