@@ -56,4 +56,31 @@ describe("circuit breaker: half-open with a threshold above one", () => {
       "closed->open",
     ]);
   });
+
+  it("keeps a trial slot taken when a call admitted before the circuit opened is abandoned", async () => {
+    const time = clock();
+    const inner = scriptedModel((_req, call) => (call === 1 ? busy() : { text: "slow", delayMs: 60_000 }));
+    const breaker = circuitBreaker({ failureThreshold: 1, cooldownMs: 1_000, now: time.now });
+    const model = pipe(inner, breaker);
+    const before = new AbortController();
+    const admittedWhileClosed = outcome(model.generate(request, { signal: before.signal }));
+    expect(await outcome(model.generate(request))).toBe("overloaded");
+    time.advance(1_000);
+    const trial = new AbortController();
+    const trialCall = outcome(model.generate(request, { signal: trial.signal }));
+    expect(breaker.state(model)).toBe("half-open");
+
+    // The old call ends without a verdict; its ticket is from the closed circuit, not a trial's.
+    before.abort();
+    expect(await admittedWhileClosed).toBe("aborted");
+    const rejected = await model.generate(request).catch((e: unknown) => e);
+    expect(rejected).toMatchObject({ code: "circuit-open" });
+    expect((rejected as Error).message).toMatch(/scripted is half-open and its trial calls are in flight/);
+    expect(inner.requests).toHaveLength(3);
+
+    trial.abort();
+    expect(await trialCall).toBe("aborted");
+    expect(await outcome(model.generate(request, { signal: AbortSignal.timeout(1) }))).toBe("timeout");
+    expect(inner.requests).toHaveLength(4);
+  });
 });
