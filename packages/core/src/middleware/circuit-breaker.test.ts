@@ -59,6 +59,9 @@ describe("circuitBreaker", () => {
     expect(rejected).toBeInstanceOf(CircuitOpenError);
     expect((rejected as CircuitOpenError).retryable).toBe(true);
     expect((rejected as CircuitOpenError).retryAfterMs).toBe(6_000);
+    expect((rejected as CircuitOpenError).message).toBe(
+      "the circuit for scripted is open; next trial in 6000 ms",
+    );
     expect(inner.requests).toHaveLength(3);
     expect(seen).toEqual(["closed->open"]);
   });
@@ -89,6 +92,41 @@ describe("circuitBreaker", () => {
     controller.abort();
     expect(await outcome(call)).toBe("aborted");
     expect(breaker.state(model)).toBe("closed");
+  });
+
+  it("does not count a call whose deadline passed, generate or stream", async () => {
+    vi.useFakeTimers();
+    const inner = scriptedModel([{ text: "slow", delayMs: 60_000 }]);
+    const breaker = circuitBreaker({ failureThreshold: 1, cooldownMs: 1_000 });
+    const model = pipe(inner, breaker);
+    const generated = outcome(model.generate(request, { deadline: Date.now() + 1_000 }));
+    const streamed = outcome(model.stream(request, { deadline: Date.now() + 1_000 }).response);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await generated).toBe("timeout");
+    expect(await streamed).toBe("timeout");
+    expect(inner.requests).toHaveLength(2);
+    expect(breaker.state(model)).toBe("closed");
+  });
+
+  it("frees only its own slot when a half-open trial stream fails for a reason about the request", async () => {
+    const time = clock();
+    const inner = scriptedModel((_req, call) => {
+      if (call === 0) return busy();
+      if (call === 1) return new InvalidRequestError("bad");
+      return { text: "slow", delayMs: 60_000 };
+    });
+    const breaker = circuitBreaker({ failureThreshold: 1, cooldownMs: 1_000, now: time.now });
+    const model = pipe(inner, breaker);
+    await outcome(model.generate(request));
+    time.advance(1_000);
+    expect(await outcome(model.stream(request).response)).toBe("invalid-request");
+    expect(breaker.state(model)).toBe("half-open");
+    const controller = new AbortController();
+    const trial = outcome(model.generate(request, { signal: controller.signal }));
+    expect(await outcome(model.generate(request))).toBe("circuit-open");
+    expect(inner.requests).toHaveLength(3);
+    controller.abort();
+    expect(await trial).toBe("aborted");
   });
 
   it("lets isFailure decide what counts", async () => {
@@ -306,6 +344,23 @@ describe("circuitBreaker", () => {
     expect(await outcome(model.generate(request))).toBe("circuit-open");
   });
 
+  it("failure-rate mode counts successes in the share", async () => {
+    const time = clock();
+    const inner = scriptedModel(["ok", "ok", "ok", busy(), busy(), busy()]);
+    const breaker = circuitBreaker({
+      failureRate: { threshold: 0.5, minimumCalls: 4, windowMs: 60_000 },
+      cooldownMs: 10_000,
+      now: time.now,
+    });
+    const model = pipe(inner, breaker);
+    for (let i = 0; i < 5; i++) await outcome(model.generate(request));
+    // 2 of 5 failing.
+    expect(breaker.state(model)).toBe("closed");
+    expect(await outcome(model.generate(request))).toBe("overloaded");
+    // 3 of 6.
+    expect(breaker.state(model)).toBe("open");
+  });
+
   it("failure-rate mode forgets calls that left the window", async () => {
     const time = clock();
     const inner = scriptedModel((_req, call) => (call < 6 || call >= 10 ? busy() : "ok"));
@@ -342,12 +397,45 @@ describe("circuitBreaker", () => {
       /halfOpenMaxCalls/,
     );
   });
+
+  it("names the option that is out of range, and accepts the edges of each range", () => {
+    const rate = { threshold: 0.5, minimumCalls: 1, windowMs: 1_000 };
+    const bad: Array<[string, Parameters<typeof circuitBreaker>[0]]> = [
+      ["failureThreshold", { failureThreshold: 1.5, cooldownMs: 1 }],
+      ["failureRate.threshold", { failureRate: { ...rate, threshold: 0 }, cooldownMs: 1 }],
+      ["failureRate.minimumCalls", { failureRate: { ...rate, minimumCalls: 1.5 }, cooldownMs: 1 }],
+      ["failureRate.windowMs", { failureRate: { ...rate, windowMs: 0 }, cooldownMs: 1 }],
+      ["failureRate.windowMs", { failureRate: { ...rate, windowMs: -1 }, cooldownMs: 1 }],
+      ["pollMs", { failureThreshold: 1, cooldownMs: 1, pollMs: 0 }],
+      ["pollMs", { failureThreshold: 1, cooldownMs: 1, pollMs: -1 }],
+      ["trialLeaseMs", { failureThreshold: 1, cooldownMs: 1, trialLeaseMs: 0 }],
+      ["trialLeaseMs", { failureThreshold: 1, cooldownMs: 1, trialLeaseMs: -1 }],
+      ["cooldownMs", { failureThreshold: 1, cooldownMs: Number.NaN }],
+      ["halfOpenMaxCalls", { failureThreshold: 1, cooldownMs: 1, halfOpenMaxCalls: 1.5 }],
+    ];
+    for (const [name, options] of bad) {
+      const thrown = (() => {
+        try {
+          circuitBreaker(options);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(thrown, name).toBeInstanceOf(InvalidRequestError);
+      expect((thrown as Error).message, name).toMatch(new RegExp(`^circuitBreaker: option \`${name}\``));
+    }
+    for (const threshold of [1, 0.001])
+      expect(() => circuitBreaker({ failureRate: { ...rate, threshold }, cooldownMs: 0 })).not.toThrow();
+    expect(() => circuitBreaker({ failureRate: { ...rate, minimumCalls: 2 }, cooldownMs: 0 })).not.toThrow();
+  });
 });
 
 describe("isHealthFailure", () => {
   it("counts availability errors, not request errors or an inner open circuit", () => {
     expect(isHealthFailure(new RateLimitedError("429"))).toBe(true);
     expect(isHealthFailure(new ProviderUnavailableError("503"))).toBe(true);
+    // Unavailable even when not worth retrying at once (a provider taken offline, say).
+    expect(isHealthFailure(new ProviderUnavailableError("gone", { retryable: false }))).toBe(true);
     expect(isHealthFailure(new InvalidRequestError("400"))).toBe(false);
     expect(isHealthFailure(new AbortedError("stop"))).toBe(false);
     expect(isHealthFailure(new CircuitOpenError("open"))).toBe(false);
