@@ -28,8 +28,10 @@ export interface InjectionModelConfig {
   balance: number;
   /** Use idf; without it every bucket weighs 1. */
   idf: boolean;
-  /** Averaged per-collection false-positive rate the threshold aims at on validation rows. */
+  /** Per-collection false-positive rate the threshold aims at on validation rows. */
   targetFpr: number;
+  /** Whether the mean over collections or the worst collection must meet `targetFpr`. */
+  fprOver: "mean" | "max";
   /** L-BFGS iterations at most. */
   iterations: number;
 }
@@ -37,13 +39,19 @@ export interface InjectionModelConfig {
 // Chosen on development figures only (held-out fifths of the training collections, compared under
 // one threshold rule): λ 1e-4 (about scikit-learn's C = 1 at this size) underfits the many small
 // character-n-gram features and 1e-6 did worse than 1e-5 (mean TPR 0.68, 0.61, 0.72 at FPR ≤
-// 0.01); 2^16 buckets because 2^17 with idf would pass 300 KB of base64.
+// 0.01); 2^16 buckets because 2^17 with idf would pass 300 KB of base64. The threshold rule, on
+// the dev protocol (injection-protocol.ts --protocols dev): the worst collection at 0.02 instead
+// of the mean at 0.01 lets the hand-written hard negatives set it alone (CyberSecEval dev TPR
+// 0.47 -> 0.23, BIPIA 0.40 -> 0.11); the mean at 0.02 gains recall (0.56, 0.50) for 3 of 74 hard
+// negatives flagged instead of 2. Those hard negatives are the nearest thing here to the benign
+// prompts that only look risky, so the mean at 0.01 stays.
 export const DEFAULT_CONFIG: InjectionModelConfig = {
   bits: 16,
   l2: 1e-5,
   balance: 0.5,
   idf: true,
   targetFpr: 0.01,
+  fprOver: "mean",
   iterations: 200,
 };
 
@@ -136,7 +144,12 @@ const MIN_CALIBRATION_ROWS = 20;
  * averaged over the collections with at least MIN_CALIBRATION_ROWS benign rows, is at most the
  * target.
  */
-function calibrate(rows: readonly TrainingRow[], score: (t: string) => number, targetFpr: number): number {
+function calibrate(
+  rows: readonly TrainingRow[],
+  score: (t: string) => number,
+  targetFpr: number,
+  over: "mean" | "max",
+): number {
   const byCollection = new Map<string, number[]>();
   for (const r of rows)
     if (r.label === 0) {
@@ -145,8 +158,9 @@ function calibrate(rows: readonly TrainingRow[], score: (t: string) => number, t
       byCollection.set(r.collection, list);
     }
   const lists = [...byCollection.values()].filter((l) => l.length >= MIN_CALIBRATION_ROWS);
+  const rates = (t: number) => lists.map((l) => l.filter((z) => z >= t).length / l.length);
   const fprAt = (t: number) =>
-    lists.reduce((s, l) => s + l.filter((z) => z >= t).length / l.length, 0) / lists.length;
+    over === "max" ? Math.max(...rates(t)) : rates(t).reduce((s, r) => s + r, 0) / lists.length;
   // Never below the model's own 0.5 point: the threshold only ever trades recall for precision.
   const candidates = [
     0,
@@ -174,6 +188,7 @@ export function fitInjectionModel(
     rows.filter((r) => isValidation(r)),
     inner.score,
     config.targetFpr,
+    config.fprOver,
   );
   if (process.env.GUARD_VERBOSE) console.error(`threshold ${threshold.toFixed(3)} on the linear score`);
   const final = fit(rows, config);

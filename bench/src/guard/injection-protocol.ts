@@ -52,6 +52,8 @@ const toRow = (r: LabelledText): Row => {
 const shared = new Map<string, Row[]>();
 for (const name of COLLECTIONS) shared.set(name, readCollection(name).map(toRow));
 const risky = readLabelled(resolve("bench/src/guard/data/risky-benign.jsonl"), "risky-benign").map(toRow);
+// Everyday prompts written for the dev protocol only: never trained on, never reported as a result.
+const everyday = readLabelled(resolve("bench/src/guard/data/everyday-dev.jsonl"), "everyday-dev").map(toRow);
 const hard = hardNegatives().map((text) => toRow({ text, label: 0, collection: "hard-negatives" }));
 const trainable = COLLECTIONS.filter((c) => trainBipia || c !== "bipia");
 
@@ -222,6 +224,8 @@ for (const model of models) {
       ...evaluate(flag, hard.filter(isDevelopment), `${model} dev hard`),
     };
     console.log(JSON.stringify({ model, protocol: "dev", ...f }));
+    const e = { collection: "everyday-dev", ...evaluate(flag, everyday, `${model} dev everyday`) };
+    console.log(JSON.stringify({ model, protocol: "dev", ...e }));
     summarize(model, "dev", figures);
     byLength(model, "dev");
   }
