@@ -113,4 +113,32 @@ describe("circuit breaker with a shared store", () => {
     takeover.abort();
     expect([await trial, await second]).toEqual(["aborted", "aborted"]);
   });
+
+  it("has written the failure that opens the circuit by the time the failing call settles", async () => {
+    // A store whose writes take a while, as a remote one's do.
+    const store = memorySharedState();
+    const slowStore = new Proxy(store, {
+      get(target, property) {
+        if (property === "writeRecord")
+          return async (...args: Parameters<SharedState["writeRecord"]>) => {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return target.writeRecord(...args);
+          };
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    }) as SharedState;
+    const inner = scriptedModel([busy(), "never"]);
+    const model = pipe(inner, circuitBreaker({ failureThreshold: 1, cooldownMs: 60_000, store: slowStore }));
+    expect(await outcome(model.generate(request))).toBe("overloaded");
+    expect(await outcome(model.generate(request))).toBe("circuit-open");
+    const streamed = scriptedModel([{ events: [{ type: "fail", error: busy() }] }, "never"], { id: "s" });
+    const streaming = pipe(
+      streamed,
+      circuitBreaker({ failureThreshold: 1, cooldownMs: 60_000, store: slowStore }),
+    );
+    expect(await outcome(streaming.stream(request).response)).toBe("overloaded");
+    expect(await outcome(streaming.stream(request).response)).toBe("circuit-open");
+    expect([inner.requests.length, streamed.requests.length]).toEqual([1, 1]);
+  });
 });

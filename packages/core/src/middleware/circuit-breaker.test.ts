@@ -266,6 +266,9 @@ describe("circuitBreaker", () => {
     expect(breaker.state("a")).toBe("open");
     expect(breaker.state("b")).toBe("closed");
     expect(() => breaker.state("c")).toThrow(/no model called c/);
+    expect(() => breaker.state(scriptedModel(["x"], { id: "unwrapped" }))).toThrow(
+      /no model called unwrapped/,
+    );
     pipe(scriptedModel(["x"], { id: "a" }), breaker);
     expect(() => breaker.state("a")).toThrow(/several wrapped models/);
     expect(breaker.state(a)).toBe("open");
@@ -280,6 +283,18 @@ describe("circuitBreaker", () => {
     const response = await model.generate(request);
     expect(response.failovers).toEqual([{ from: "primary", to: "backup", errorCode: "circuit-open" }]);
     expect(primary.requests).toHaveLength(1);
+  });
+
+  it("keeps what inner middleware put on a stream's response", async () => {
+    const primary = scriptedModel([busy()], { id: "primary", provider: "openai" });
+    const backup = scriptedModel(["backup"], { id: "backup", provider: "anthropic" });
+    const model = pipe(
+      pipe(primary, fallback([backup])),
+      circuitBreaker({ failureThreshold: 3, cooldownMs: 1_000 }),
+    );
+    const response = await model.stream(request).response;
+    expect(response.text).toBe("backup");
+    expect(response.failovers).toEqual([{ from: "primary", to: "backup", errorCode: "overloaded" }]);
   });
 
   it("does not let successes of calls that started before the latest failure reset the count", async () => {
