@@ -144,7 +144,7 @@ const MIN_CALIBRATION_ROWS = 20;
  * averaged over the collections with at least MIN_CALIBRATION_ROWS benign rows, is at most the
  * target.
  */
-function calibrate(
+export function calibrate(
   rows: readonly TrainingRow[],
   score: (t: string) => number,
   targetFpr: number,

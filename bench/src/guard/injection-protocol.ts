@@ -21,10 +21,12 @@ import { detectInjection, normalizeText } from "@keel/core/guard";
 import { hardNegatives } from "./hard-negatives.js";
 import { COLLECTIONS, isHeldOut, type LabelledText, readCollection, readLabelled } from "./injection-data.js";
 import {
+  calibrate,
   DEFAULT_CONFIG,
   fitInjectionModel,
   type InjectionModelConfig,
   isDevelopment,
+  isValidation,
   type TrainingRow,
 } from "./injection-model.js";
 import { linearScore, trainLogistic } from "./logistic-regression.js";
@@ -69,6 +71,29 @@ const TRAINERS: Record<string, Trainer> = {
       shared.map((r) => r.label),
     );
     return (r) => m.probability(r.text) >= 0.5;
+  },
+  // The same ten lines at our operating point instead of 0.5: the threshold chosen by our rule
+  // (mean FPR over collections ≤ targetFpr on a validation fifth), so that TPRs compare at
+  // like false-positive rates.
+  "baseline-calibrated": (rows) => {
+    const shared = rows.filter((r) => r.collection !== "hard-negatives");
+    const fitOn = (rs: Row[]) =>
+      fitTfidfBaseline(
+        rs.map((r) => r.tokens),
+        rs.map((r) => r.label),
+      );
+    const inner = fitOn(shared.filter((r) => !isValidation(r)));
+    const validation = shared.filter((r) => isValidation(r));
+    const byNormalized = new Map(validation.map((r) => [r.normalized, r.text]));
+    const logit = (p: number) => Math.log(p / (1 - p));
+    const threshold = calibrate(
+      validation,
+      (n) => logit(inner.probability(byNormalized.get(n) ?? n)),
+      config.targetFpr,
+      config.fprOver,
+    );
+    const m = fitOn(shared);
+    return (r) => logit(m.probability(r.text)) >= threshold;
   },
   // Logistic regression on ln(length) alone, same rows and 0.5: what length by itself predicts.
   length: (rows) => {
