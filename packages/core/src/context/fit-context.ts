@@ -19,7 +19,7 @@ export interface FitContextOptions extends Omit<FitOptions, "maxInputTokens" | "
 export function fitContext(options: FitContextOptions): Middleware {
   const registry = options.registry ?? modelRegistry;
   return (next) => {
-    async function fit(
+    async function fitRequest(
       request: ModelRequest,
       context?: Record<string, string | undefined>,
     ): Promise<ModelRequest> {
@@ -46,14 +46,14 @@ export function fitContext(options: FitContextOptions): Middleware {
     }
     return wrapModel(next, {
       async generate(request, callOptions) {
-        return next.generate(await fit(request, callOptions?.context), callOptions);
+        return next.generate(await fitRequest(request, callOptions?.context), callOptions);
       },
       stream(request, callOptions) {
         let final: ModelResponse | undefined;
         return deferStream(
           { provider: next.provider, model: next.id, ...(callOptions ? { options: callOptions } : {}) },
           async function* () {
-            const fitted = await fit(request, callOptions?.context);
+            const fitted = await fitRequest(request, callOptions?.context);
             yield* forward(next.stream(fitted, callOptions), (r) => (final = r));
           },
           () => final,

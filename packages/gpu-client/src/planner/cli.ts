@@ -70,7 +70,7 @@ for (const rate of values.rates.split(",").map(Number)) {
   );
 }
 // Where self-hosting starts to pay, and where it is the 60% cheaper the seed claims, on this grid.
-const from = (share: number) => rows.find((r, i) => rows.slice(i).every((x) => x.savings >= share))?.rate;
+const from = (share: number) => rows.find((_, i) => rows.slice(i).every((x) => x.savings >= share))?.rate;
 const breakEven = from(0);
 const sixty = from(0.6);
 console.log("");
