@@ -40,7 +40,8 @@ export interface InjectionModelConfig {
 // one threshold rule): λ 1e-4 (about scikit-learn's C = 1 at this size) underfits the many small
 // character-n-gram features and 1e-6 did worse than 1e-5 (mean TPR 0.68, 0.61, 0.72 at FPR ≤
 // 0.01); 2^16 buckets because 2^17 with idf would pass 300 KB of base64. The threshold rule, on
-// the dev protocol (injection-protocol.ts --protocols dev): the worst collection at 0.02 instead
+// the dev protocol (injection-protocol.ts --protocols dev, tried with 137 generated everyday
+// negatives in training that were then dropped, see the guard README): the worst collection at 0.02 instead
 // of the mean at 0.01 lets the hand-written hard negatives set it alone (CyberSecEval dev TPR
 // 0.47 -> 0.23, BIPIA 0.40 -> 0.11); the mean at 0.02 gains recall (0.56, 0.50) for 3 of 74 hard
 // negatives flagged instead of 2. Those hard negatives are the nearest thing here to the benign
