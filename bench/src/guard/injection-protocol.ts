@@ -13,7 +13,7 @@
 // Hyperparameters are chosen on these development figures only; none is a held-out score of data
 // nobody has seen (see the guard README).
 //   npx tsx --conditions=@keel/source bench/src/guard/injection-protocol.ts
-//     [--models baseline,length,ours] [--protocols fifths,loco,risky,dev] [--config '{"l2":1e-4}']
+//     [--models baseline,length,ours; also baseline-calibrated, classifier, rules] [--protocols fifths,loco,risky,dev] [--config '{"l2":1e-4}']
 //     [--no-bipia] [--no-hard-negatives] [--errors N]
 // One JSON line per model, protocol and collection; a summary line per model and protocol.
 import { resolve } from "node:path";
