@@ -123,4 +123,20 @@ describe("rateLimit: limits, sizes and what errors say", () => {
     expect(!r.ok && r.error).toBeInstanceOf(TimeoutError);
     expect(model.requests).toHaveLength(1);
   });
+
+  it("fails at once, rather than after waiting it out, when the wait would last all of maxWaitMs", async () => {
+    const model = scriptedModel(["ok"]);
+    const limited = pipe(model, rateLimit({ requestsPerMinute: 1, maxWaitMs: 60_000 }));
+    await limited.generate(ask("a"));
+    expect(await failure(limited.generate(ask("b")))).toMatchObject({
+      code: "rate-limited",
+      retryAfterMs: 60_000,
+    });
+    const patient = pipe(scriptedModel(["ok"]), rateLimit({ requestsPerMinute: 1, maxWaitMs: 60_001 }));
+    await patient.generate(ask("a"));
+    const waited = settle(patient.generate(ask("b")));
+    await vi.advanceTimersByTimeAsync(60_000);
+    const r = await waited;
+    expect(r.ok && r.value.timings.queuedMs).toBe(60_000);
+  });
 });

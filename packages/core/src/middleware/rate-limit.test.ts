@@ -287,7 +287,7 @@ describe("rateLimit: stream", () => {
 
   it("aborting a stream while it waits fails it with AbortedError", async () => {
     const model = scriptedModel(["ok"]);
-    const limited = pipe(model, rateLimit({ requestsPerMinute: 1 }));
+    const limited = pipe(model, rateLimit({ requestsPerMinute: 1, maxWaitMs: 120_000 }));
     await limited.generate(ask("a"));
     const controller = new AbortController();
     const streamed = drainError(limited.stream(ask("b"), { signal: controller.signal }));

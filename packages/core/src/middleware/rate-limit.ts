@@ -33,8 +33,9 @@ export interface RateLimitOptions {
   /** Guesses a call's tokens before it is sent. Default: `estimateRequestTokens`. */
   estimateTokens?: (request: ModelRequest) => number;
   /**
-   * Longest a call may wait for capacity. A call that would wait longer fails at once with a
-   * `RateLimitedError` whose `retryAfterMs` says how long it would have needed. Default 60 000 ms.
+   * Longest a call may wait for capacity. A call whose wait would reach it (or its deadline) fails
+   * at once with a `RateLimitedError` whose `retryAfterMs` says how long it would have needed: a
+   * wait cut at its limit could not have been served. Default 60 000 ms.
    */
   maxWaitMs?: number;
   /** Where `rate-limit.waited` goes. Default: the global `events` hub. */
@@ -122,7 +123,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
             `over the ${Math.max(0, allowedMs)} ms this call may wait`,
           { provider: next.provider, retryAfterMs: ms },
         );
-      if (expected.ms > allowedMs) throw tooLong(expected.ms);
+      if (expected.ms >= allowedMs) throw tooLong(expected.ms);
       const waitDeadline = startedAt + maxWaitMs;
       const deadline = earliestDeadline(waitDeadline, call?.deadline);
       const wait = callSignal({ signal: call?.signal, deadline });
@@ -156,7 +157,7 @@ export function rateLimit(options: RateLimitOptions): Middleware {
             `over the ${Math.max(0, allowedMs)} ms this call may wait`,
           { provider: next.provider, retryAfterMs: ms },
         );
-      if (expected.waitMs > allowedMs) throw tooLong(expected.waitMs);
+      if (expected.waitMs >= allowedMs) throw tooLong(expected.waitMs);
       const waitDeadline = startedAt + maxWaitMs;
       const deadline = earliestDeadline(waitDeadline, call?.deadline);
       const wait = callSignal({ signal: call?.signal, deadline });
