@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NetworkError, OverloadedError } from "../errors.js";
 import { EventHub } from "../events.js";
-import type { ModelRequest, StreamEvent } from "../model.js";
-import { pipe } from "../pipe.js";
+import type { ModelRequest, ModelStream, StreamEvent } from "../model.js";
+import { pipe, wrapModel } from "../pipe.js";
 import { scriptedModel } from "../testing/index.js";
 import { drain } from "./__fixtures__/harness.js";
 import { fallback } from "./fallback.js";
@@ -93,5 +93,21 @@ describe("hedge (stream): what reaches the caller", () => {
     const response = await model.stream(request).response;
     expect(response.text).toBe("backup");
     expect(response.failovers).toEqual([{ from: "primary", to: "backup", errorCode: "overloaded" }]);
+  });
+
+  it("ends the winner's stream when the consumer stops reading, so its response settles", async () => {
+    const inner = scriptedModel([{ text: "a long answer", chunkSize: 2 }]);
+    const started: ModelStream[] = [];
+    const watched = wrapModel(inner, {
+      stream: (req, options) => {
+        const stream = inner.stream(req, options);
+        started.push(stream);
+        return stream;
+      },
+    });
+    for await (const e of pipe(watched, hedge({ afterMs: 1_000 })).stream(request))
+      if (e.type === "text-delta") break;
+    expect(started).toHaveLength(1);
+    await expect(started[0]!.response).rejects.toMatchObject({ code: "aborted" });
   });
 });
