@@ -36,7 +36,10 @@ describe("rateLimit with a shared store", () => {
 
   it("fails at once when the wait would outlast the call's deadline, saying how long it may wait", async () => {
     const model = scriptedModel(["ok"]);
-    const limited = pipe(model, rateLimit({ requestsPerMinute: 1, store: memorySharedState() }));
+    const limited = pipe(
+      model,
+      rateLimit({ requestsPerMinute: 1, maxWaitMs: 120_000, store: memorySharedState() }),
+    );
     await limited.generate(request);
     const late = await failure(limited.generate(request, { deadline: Date.now() + 10_000 }));
     expect(late).toBeInstanceOf(RateLimitedError);
@@ -95,5 +98,37 @@ describe("rateLimit with a shared store", () => {
     expect(await waiting).toBeInstanceOf(AbortedError);
     expect(model.requests).toHaveLength(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("when a later charge stretches a wait, fails it at maxWaitMs with RateLimitedError, at the caller's deadline with TimeoutError", async () => {
+    for (const [limit, deadlineIn, code] of [
+      [10_000, undefined, "rate-limited"],
+      [60_000, 10_000, "timeout"],
+    ] as const) {
+      const model = scriptedModel((req) =>
+        req.messages[0]?.content === "500"
+          ? { text: "ok", delayMs: 1000, usage: { inputTokens: 1500, outputTokens: 0, totalTokens: 1500 } }
+          : "ok",
+      );
+      const limited = pipe(
+        model,
+        rateLimit({
+          tokensPerMinute: 1000,
+          estimateTokens: (req) => Number(req.messages[0]?.content),
+          maxWaitMs: limit,
+          store: memorySharedState(),
+        }),
+      );
+      const ask = (content: string) => ({ messages: [{ role: "user" as const, content }] });
+      const first = settle(limited.generate(ask("500")));
+      // 100 short: 6 s, within both limits, until "500" turns out to have used 1500.
+      const second = failure(
+        limited.generate(ask("600"), deadlineIn === undefined ? {} : { deadline: Date.now() + deadlineIn }),
+      );
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect((await first).ok).toBe(true);
+      expect(await second, code).toMatchObject({ code });
+      expect(model.requests).toHaveLength(1);
+    }
   });
 });

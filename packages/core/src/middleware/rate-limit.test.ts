@@ -103,7 +103,7 @@ describe("rateLimit: requests per minute", () => {
 
   it("fails at once when the wait would outlast the call's deadline", async () => {
     const model = scriptedModel(["ok"]);
-    const limited = pipe(model, rateLimit({ requestsPerMinute: 1 }));
+    const limited = pipe(model, rateLimit({ requestsPerMinute: 1, maxWaitMs: 120_000 }));
     await limited.generate(ask("a"));
     const call = limited.generate(ask("b"), { deadline: Date.now() + 5000 });
     await expect(call).rejects.toMatchObject({ code: "rate-limited", retryAfterMs: 60_000 });
