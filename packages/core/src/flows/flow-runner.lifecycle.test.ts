@@ -50,6 +50,14 @@ describe("flow runner: the run's lifecycle", () => {
     expect((missing as Error).message).toBe('no checkpoint for run "nope"');
   });
 
+  it("names the flow whose input is not a context", async () => {
+    const error = await counting
+      .run(42 as unknown as { n: number }, { runId: "bad" })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ reason: "invalid-context", flowId: "counting", runId: "bad" });
+    expect((error as Error).message).toBe('the input of flow "counting" is not an object');
+  });
+
   it("refuses to resume a run stopped at a state the flow no longer defines", async () => {
     const store = new MemoryCheckpointStore();
     await counting.run({ n: 0, fail: true }, { store, runId: "r2" }).catch(() => undefined);
