@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidRequestError, isKeelError, ProviderUnavailableError } from "../errors.js";
 import { EventHub } from "../events.js";
+import { McpClient, type McpClientOptions } from "./mcp-client.js";
 import {
   bundleFixtures,
   type FixtureBundle,
   type HttpFixture,
   startHttpFixture,
-} from "./__fixtures__/fixture-processes.js";
-import { McpClient, type McpClientOptions } from "./mcp-client.js";
+} from "./node/__fixtures__/fixture-processes.js";
 
 let bundle: FixtureBundle;
 let server: HttpFixture;

@@ -4,10 +4,10 @@ import { EventHub } from "../events.js";
 import type { ToolCallPart, ToolMessage } from "../messages.js";
 import { type ScriptStep, scriptedModel } from "../testing/scripted-model.js";
 import { runTools } from "../tools/run-tools.js";
-import { bundleFixtures, type FixtureBundle, isAlive } from "./__fixtures__/fixture-processes.js";
-import { PNG_1X1 } from "./__fixtures__/fixture-server.js";
 import { McpClient, type McpClientOptions } from "./mcp-client.js";
 import { McpToolError } from "./mcp-errors.js";
+import { bundleFixtures, type FixtureBundle, isAlive } from "./node/__fixtures__/fixture-processes.js";
+import { PNG_1X1 } from "./node/__fixtures__/fixture-server.js";
 
 let bundle: FixtureBundle;
 const clients: McpClient[] = [];

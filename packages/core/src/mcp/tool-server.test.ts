@@ -4,11 +4,11 @@ import { z } from "zod";
 import { InvalidRequestError } from "../errors.js";
 import { defineFlow } from "../flows/define-flow.js";
 import { tool } from "../tools/tool.js";
-import { bundleFixtures, type FixtureBundle, isAlive } from "./__fixtures__/fixture-processes.js";
-import { PNG_1X1 } from "./__fixtures__/fixture-server.js";
 import { flowTool } from "./flow-tool.js";
 import { McpClient } from "./mcp-client.js";
-import { type McpHttpEndpoint, serveHttp } from "./serve.js";
+import { bundleFixtures, type FixtureBundle, isAlive } from "./node/__fixtures__/fixture-processes.js";
+import { PNG_1X1 } from "./node/__fixtures__/fixture-server.js";
+import { type McpHttpEndpoint, serveHttp } from "./node/serve.js";
 import { McpToolServer } from "./tool-server.js";
 
 const cancelled: string[] = [];

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool as McpTool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
@@ -98,7 +97,8 @@ export class McpToolServer {
     if (typeof id === "string") return jsonRpcError(res, 404, "Session not found");
     if (req.method !== "POST") return jsonRpcError(res, 405, "Open a session with an initialize POST first");
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: randomUUID,
+      // Web Crypto, as every runtime Keel supports has it (Node 20 included).
+      sessionIdGenerator: () => globalThis.crypto.randomUUID(),
       onsessioninitialized: (sid) => void this.#http.set(sid, transport),
       onsessionclosed: (sid) => void this.#http.delete(sid),
     });

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { bundleChild } from "../node/__fixtures__/bundle-child.js";
+import { type CountingServer, startCountingServer } from "../node/__fixtures__/counting-server.js";
 import { unlinkMatching } from "../node/redis-keys.js";
-import { bundleChild } from "./__fixtures__/bundle-child.js";
-import { type CountingServer, startCountingServer } from "./__fixtures__/counting-server.js";
 import type { ReplicaArgs, Scenario } from "./__fixtures__/replica-main.js";
 
 // Real replicas: Node processes, each with its own Redis connection and Keel middleware on the

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleChild } from "../shared-state/__fixtures__/bundle-child.js";
+import { bundleChild } from "../node/__fixtures__/bundle-child.js";
 import { QuantileSketch, type SketchData } from "./quantile-sketch.js";
 import { SKETCH_ACCURACY, summarizeSketch } from "./windowed-histogram.js";
 

@@ -5,7 +5,8 @@
  * through `McpClient`; the tool results go back to the model in the next request.
  */
 import { runTools, tool } from "@keel/core";
-import { jsonSchemaInput, McpClient, type McpHttpEndpoint, mcpToolServer, serveHttp } from "@keel/core/mcp";
+import { jsonSchemaInput, McpClient, mcpToolServer } from "@keel/core/mcp";
+import { type McpHttpEndpoint, serveHttp } from "@keel/core/mcp/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/index.js";
 import { expectNoOpenSockets, modelOn } from "./harness.js";

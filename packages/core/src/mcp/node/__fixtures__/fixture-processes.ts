@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const ENTRIES = ["stdio-main", "http-main", "keel-stdio-main"] as const;
-const CACHE = fileURLToPath(new URL("../../../node_modules/.cache/keel-mcp-fixtures/", import.meta.url));
+const CACHE = fileURLToPath(new URL("../../../../node_modules/.cache/keel-mcp-fixtures/", import.meta.url));
 
 /** Bundled fixture entry points (plain Node ESM files). */
 export interface FixtureBundle {

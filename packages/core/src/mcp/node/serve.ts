@@ -1,7 +1,7 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { StdioServerTransport } from "./sdk.js";
-import type { McpToolServer } from "./tool-server.js";
+import { StdioServerTransport } from "../sdk.js";
+import type { McpToolServer } from "../tool-server.js";
 
 /**
  * Serves over this process's stdin and stdout (the process is the MCP server a client

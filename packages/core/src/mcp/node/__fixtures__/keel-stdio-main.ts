@@ -1,7 +1,8 @@
 // Keel tools served over stdio by `serveStdio`, run as a child process by the tests.
 import { z } from "zod";
-import { tool } from "../../tools/tool.js";
-import { mcpToolServer, serveStdio } from "../index.js";
+import { tool } from "../../../tools/tool.js";
+import { mcpToolServer } from "../../index.js";
+import { serveStdio } from "../index.js";
 
 const server = mcpToolServer({
   name: "keel-fixture",
