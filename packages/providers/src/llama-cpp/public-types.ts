@@ -1,7 +1,8 @@
 // node-llama-cpp's types that the llama-cpp settings and results use, described structurally so
 // that the published declarations of @keel/providers/llama-cpp need neither node-llama-cpp nor its
 // types (it is an optional peer, and a 35 MB one). Its own values satisfy these as they are; the
-// adapter hands them to node-llama-cpp unchanged. public-types.test.ts pins that they still match.
+// adapter hands them to node-llama-cpp unchanged. public-types.typecheck.ts pins that they still match
+// (checked by tsc in `npm run typecheck`).
 
 /** A GPU backend node-llama-cpp can use (its `LlamaGpuType`); `false` is CPU only. */
 export type LlamaGpu = "metal" | "cuda" | "vulkan" | false;

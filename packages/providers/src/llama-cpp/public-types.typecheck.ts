@@ -7,7 +7,7 @@ import type {
   LlamaLogLevel,
   LlamaModelOptions,
 } from "node-llama-cpp";
-import { describe, expectTypeOf, it } from "vitest";
+import { expectTypeOf } from "vitest";
 import type {
   LlamaChatWrapper,
   LlamaContextExtraOptions,
@@ -19,22 +19,21 @@ import type {
   LlamaModelLoadOptions,
 } from "./public-types.js";
 
-// The structural types stand in for node-llama-cpp's in the published declarations; these checks
-// (run by tsc and vitest's typecheck) fail when a node-llama-cpp upgrade makes them drift apart.
-describe("llama-cpp public types match node-llama-cpp's", () => {
-  it("enumerations are the same sets", () => {
-    expectTypeOf<LlamaGpu>().toEqualTypeOf<LlamaGpuType>();
-    expectTypeOf<LlamaLogLevelName>().toEqualTypeOf<`${LlamaLogLevel}`>();
-  });
+// The structural types stand in for node-llama-cpp's in the published declarations. These are
+// compile-time checks only: `npm run typecheck` (tsc over src/, a CI step) fails when a
+// node-llama-cpp upgrade makes them drift apart. Not a .test.ts file, because at run time
+// expectTypeOf asserts nothing.
 
-  it("node-llama-cpp's own objects are accepted where the settings take them", () => {
-    expectTypeOf<Llama>().toExtend<LlamaInstance>();
-    expectTypeOf<ChatWrapper>().toExtend<LlamaChatWrapper>();
-    expectTypeOf<Omit<LlamaModelOptions, "modelPath">>().toExtend<LlamaModelLoadOptions>();
-    expectTypeOf<
-      Omit<LlamaContextOptions, "contextSize" | "sequences" | "threads">
-    >().toExtend<LlamaContextExtraOptions>();
-    expectTypeOf<NonNullable<LlamaContextOptions["contextSize"]>>().toExtend<LlamaContextSize>();
-    expectTypeOf<GbnfJsonSchema>().toExtend<LlamaGbnfSchema>();
-  });
-});
+// Enumerations are the same sets.
+expectTypeOf<LlamaGpu>().toEqualTypeOf<LlamaGpuType>();
+expectTypeOf<LlamaLogLevelName>().toEqualTypeOf<`${LlamaLogLevel}`>();
+
+// node-llama-cpp's own objects are accepted where the settings take them.
+expectTypeOf<Llama>().toExtend<LlamaInstance>();
+expectTypeOf<ChatWrapper>().toExtend<LlamaChatWrapper>();
+expectTypeOf<Omit<LlamaModelOptions, "modelPath">>().toExtend<LlamaModelLoadOptions>();
+expectTypeOf<
+  Omit<LlamaContextOptions, "contextSize" | "sequences" | "threads">
+>().toExtend<LlamaContextExtraOptions>();
+expectTypeOf<NonNullable<LlamaContextOptions["contextSize"]>>().toExtend<LlamaContextSize>();
+expectTypeOf<GbnfJsonSchema>().toExtend<LlamaGbnfSchema>();
