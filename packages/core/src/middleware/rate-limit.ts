@@ -107,70 +107,63 @@ export function rateLimit(options: RateLimitOptions): Middleware {
       return { requests: 1, tokens };
     }
 
-    /** Waits for capacity; resolves with how long the call waited. */
+    /** Waits for capacity, from the shared store or the local limiter; resolves with how long the call waited. */
     async function admit(cost: RateCost, call: CallOptions | undefined): Promise<number> {
-      if (shared) return admitShared(shared, cost, call);
       const startedAt = Date.now();
+      if (shared) {
+        const store = shared;
+        const expected = await store.tryTake(cost);
+        if (expected.ok) return 0;
+        return waitForCapacity("shared", expected.waitMs, expected.reason, startedAt, call, {
+          take: (signal) => store.take(cost, signal),
+          waitNow: () => store.lastWaitMs,
+        });
+      }
       if (limiter.tryTake(cost, startedAt)) return 0;
       const expected = limiter.expectedWait(cost, startedAt);
-      const allowedMs = Math.min(
-        maxWaitMs,
-        call?.deadline === undefined ? maxWaitMs : call.deadline - startedAt,
-      );
-      const tooLong = (ms: number) =>
-        new RateLimitedError(
-          `${next.id}: the local ${expected.reason}-per-minute limit needs a ${ms} ms wait, ` +
-            `over the ${Math.max(0, allowedMs)} ms this call may wait`,
-          { provider: next.provider, retryAfterMs: ms },
-        );
-      if (expected.ms >= allowedMs) throw tooLong(expected.ms);
-      const waitDeadline = startedAt + maxWaitMs;
-      const deadline = earliestDeadline(waitDeadline, call?.deadline);
-      const wait = callSignal({ signal: call?.signal, deadline });
-      try {
-        await limiter.take(cost, wait.signal);
-      } catch (error) {
-        // Later upward corrections can stretch a wait past maxWaitMs.
-        if (error instanceof TimeoutError && deadline === waitDeadline)
-          throw tooLong(limiter.expectedWait(cost).ms);
-        throw error;
-      } finally {
-        wait.dispose();
-      }
-      const waitMs = Date.now() - startedAt;
-      hub.emit("rate-limit.waited", { model: next.id, waitMs, reason: expected.reason }, call?.context);
-      return waitMs;
+      return waitForCapacity("local", expected.ms, expected.reason, startedAt, call, {
+        take: (signal) => limiter.take(cost, signal),
+        waitNow: () => limiter.expectedWait(cost).ms,
+      });
     }
 
-    /** `admit` on the shared store: the same waiting rules, with the store's answer on how long. */
-    async function admitShared(store: SharedRateLimiter, cost: RateCost, call: CallOptions | undefined) {
-      const startedAt = Date.now();
-      const expected = await store.tryTake(cost);
-      if (expected.ok) return 0;
+    /**
+     * The waiting rules of both limiters: refuse at once a wait that reaches `maxWaitMs` or the
+     * caller's deadline, else wait for `take` under the earlier of the two.
+     */
+    async function waitForCapacity(
+      scope: "local" | "shared",
+      expectedMs: number,
+      reason: "requests" | "tokens",
+      startedAt: number,
+      call: CallOptions | undefined,
+      limiterOps: { take(signal: AbortSignal): Promise<unknown>; waitNow(): number },
+    ): Promise<number> {
       const allowedMs = Math.min(
         maxWaitMs,
         call?.deadline === undefined ? maxWaitMs : call.deadline - startedAt,
       );
       const tooLong = (ms: number) =>
         new RateLimitedError(
-          `${next.id}: the shared ${expected.reason}-per-minute limit needs a ${ms} ms wait, ` +
+          `${next.id}: the ${scope} ${reason}-per-minute limit needs a ${ms} ms wait, ` +
             `over the ${Math.max(0, allowedMs)} ms this call may wait`,
           { provider: next.provider, retryAfterMs: ms },
         );
-      if (expected.waitMs >= allowedMs) throw tooLong(expected.waitMs);
+      if (expectedMs >= allowedMs) throw tooLong(expectedMs);
       const waitDeadline = startedAt + maxWaitMs;
       const deadline = earliestDeadline(waitDeadline, call?.deadline);
       const wait = callSignal({ signal: call?.signal, deadline });
       try {
-        await store.take(cost, wait.signal);
+        await limiterOps.take(wait.signal);
       } catch (error) {
-        if (error instanceof TimeoutError && deadline === waitDeadline) throw tooLong(store.lastWaitMs);
+        // Later upward corrections can stretch a wait past maxWaitMs.
+        if (error instanceof TimeoutError && deadline === waitDeadline) throw tooLong(limiterOps.waitNow());
         throw error;
       } finally {
         wait.dispose();
       }
       const waitMs = Date.now() - startedAt;
-      hub.emit("rate-limit.waited", { model: next.id, waitMs, reason: expected.reason }, call?.context);
+      hub.emit("rate-limit.waited", { model: next.id, waitMs, reason }, call?.context);
       return waitMs;
     }
 
