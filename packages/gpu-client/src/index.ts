@@ -21,3 +21,5 @@ export { isServerKind, SERVER_ROUTES, type ServerKind, type ServerRoutes } from 
 export { ChatChunkEvents } from "./wire/chat-chunk-events.js";
 export { type EndpointModel, type EndpointTarget, endpointModel } from "./wire/endpoint-model.js";
 export { errorFromStatus } from "./wire/http-errors.js";
+export { parseRerank, type RerankHit, type RerankOptions, type RerankResult } from "./wire/rerank.js";
+export { parseTokenize, type TokenizeResult } from "./wire/tokenize.js";

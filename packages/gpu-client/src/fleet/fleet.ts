@@ -28,6 +28,8 @@ import { isServerKind, SERVER_ROUTES, type ServerKind } from "../server-kinds.js
 import { wireMessages } from "../wire/chat-body.js";
 import { type EndpointModel, endpointModel } from "../wire/endpoint-model.js";
 import { errorFromStatus, readErrorBody } from "../wire/http-errors.js";
+import { type RerankOptions, type RerankResult, rerankOnce } from "../wire/rerank.js";
+import { type TokenizeResult, tokenizeOnce } from "../wire/tokenize.js";
 import { AdmissionQueue, type Waiter } from "./admission-queue.js";
 import { EmbeddingBatcher, type EmbeddingBatchOptions } from "./embedding-batcher.js";
 import { EndpointState } from "./endpoint-state.js";
@@ -736,33 +738,125 @@ export class Fleet {
     this.#events.emit("gpu.adapter.loaded", { endpoint: state.id, adapter, reason });
   }
 
-  /** One embeddings request for a batch: the least loaded endpoint with an embeddings route, the next one on a retryable failure. */
-  async #embedBatch(texts: string[], options: CallOptions | undefined) {
+  /**
+   * Scores `documents` against `query` on one endpoint whose kind has a rerank route (vLLM,
+   * SGLang, llama.cpp), the least loaded; on a retryable failure the next one, as embeddings do.
+   */
+  rerank(query: string, documents: readonly string[], options?: RerankOptions): Promise<RerankResult> {
+    if (
+      typeof query !== "string" ||
+      !Array.isArray(documents) ||
+      documents.some((d) => typeof d !== "string")
+    )
+      return Promise.reject(
+        new InvalidRequestError("gpu-client rerank: query must be a string and documents a list of strings"),
+      );
+    // Nothing to score: no request is sent, so no endpoint answered.
+    if (documents.length === 0) return Promise.resolve({ results: [], endpoint: "" });
+    return this.#unary("rerank", options, (state, o) =>
+      rerankOnce(state.raw.target, query, documents, { ...options, ...o }),
+    );
+  }
+
+  /**
+   * A core-style reranker over the fleet: one relevance score per text, in input order (the shape
+   * `@keel/rag`'s `Reranker` takes, so it can be passed there as it is).
+   */
+  reranker(options: { model?: string } = {}): {
+    name: string;
+    rerank(query: string, texts: readonly string[], callOptions?: CallOptions): Promise<number[]>;
+  } {
+    return {
+      name: `gpu-client-rerank:${options.model ?? this.#options.model}`,
+      rerank: async (query, texts, callOptions) => {
+        const { results } = await this.rerank(query, texts, { ...callOptions, ...options });
+        const scores = new Array<number>(texts.length).fill(Number.NEGATIVE_INFINITY);
+        for (const hit of results) scores[hit.index] = hit.score;
+        return scores;
+      },
+    };
+  }
+
+  /** Counts `text`'s tokens with the served model's own tokenizer, on the least loaded endpoint with a tokenize route. */
+  tokenize(text: string, options?: CallOptions): Promise<TokenizeResult> {
+    if (typeof text !== "string")
+      return Promise.reject(new InvalidRequestError("gpu-client tokenize: text must be a string"));
+    return this.#unary("tokenize", options, (state, o) => tokenizeOnce(state.raw.target, text, o));
+  }
+
+  /** One embeddings request for a batch. */
+  #embedBatch(texts: string[], options: CallOptions | undefined) {
+    return this.#unary("embeddings", options, (state, o) => state.raw.embed(texts, o));
+  }
+
+  /**
+   * One request that is not a generation (embeddings, rerank, tokenize) on the least loaded
+   * routable endpoint whose kind has the route; passive health and failover as for generations:
+   * a retryable failure (connection, 503, overload, or no answer within `firstTokenTimeoutMs`)
+   * moves to the next endpoint, up to `maxAttempts`, and a 4xx is the caller's error at once.
+   */
+  async #unary<T>(
+    route: "embeddings" | "rerank" | "tokenize",
+    options: CallOptions | undefined,
+    call: (state: EndpointState, options: CallOptions) => Promise<T>,
+  ): Promise<T> {
     const tried = new Set<string>();
     let lastError: KeelError | undefined;
-    for (let attempt = 0; attempt < (this.#options.maxAttempts ?? 3); attempt++) {
-      const pool = this.#routable(tried, undefined).filter(
-        (s) => SERVER_ROUTES[s.raw.target.kind].embeddings,
-      );
+    const maxAttempts = this.#options.maxAttempts ?? 3;
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const pool = this.#routable(tried, undefined).filter((s) => SERVER_ROUTES[s.raw.target.kind][route]);
       if (pool.length === 0) break;
       const state = pool.reduce((a, b) => (a.inflight / a.weight <= b.inflight / b.weight ? a : b));
+      this.#events.emit(
+        "gpu.routed",
+        {
+          model: this.#options.model,
+          endpoint: state.id,
+          policy: "least-outstanding",
+          reason: `${route}: fewest in flight (${state.inflight})`,
+          attempt,
+          queuedMs: 0,
+        },
+        options?.context,
+      );
       state.inflight++;
+      // The caller's signal, plus a timeout that makes a hung server a failover like any other.
+      const attemptSignal = new AbortController();
+      const forward = () => attemptSignal.abort(options?.signal?.reason);
+      options?.signal?.addEventListener("abort", forward, { once: true });
+      const timeoutMs = this.#options.firstTokenTimeoutMs ?? 60_000;
+      let timedOut: TimeoutError | undefined;
+      const timer = setTimeout(() => {
+        timedOut = new TimeoutError(`${state.id}: no ${route} answer after ${timeoutMs} ms`, {
+          provider: state.id,
+        });
+        attemptSignal.abort(timedOut);
+      }, timeoutMs);
       try {
-        return await state.raw.embed(texts, options);
+        const result = await call(state, { ...options, signal: attemptSignal.signal });
+        state.failures = 0;
+        return result;
       } catch (thrown) {
-        const error = toKeelError(thrown, state.id);
-        if (options?.signal?.aborted) throw error;
+        if (options?.signal?.aborted) throw abortReason(options.signal);
+        const error = timedOut ?? toKeelError(thrown, state.id);
         this.#onFailure(state, error);
         if (!(error.retryable || error.code === "provider-unavailable")) throw error;
         lastError = error;
         tried.add(state.id);
+        this.#events.emit(
+          "gpu.rerouted",
+          { model: this.#options.model, from: state.id, error, attempt },
+          options?.context,
+        );
       } finally {
+        clearTimeout(timer);
+        options?.signal?.removeEventListener("abort", forward);
         state.inflight--;
       }
     }
     throw (
       lastError ??
-      new ProviderUnavailableError("gpu-client: no healthy endpoint serves embeddings", {
+      new ProviderUnavailableError(`gpu-client: no healthy endpoint serves ${route}`, {
         provider: "gpu-client",
       })
     );

@@ -38,6 +38,9 @@ export interface ReplicaStats {
   /** Adapter loads and unloads done. */
   adapterLoads: number;
   adapterUnloads: number;
+  /** `/v1/rerank` and `/tokenize` calls received. */
+  rerankRequests: number;
+  tokenizeRequests: number;
 }
 
 /** A running simulated vLLM replica. */
@@ -78,7 +81,14 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
   const newEngine = () => new SimEngine(params, { virtual: clock === "manual" });
   let engine = newEngine();
   let fault: Fault = { kind: "none" };
-  const stats: ReplicaStats = { requests: 0, embeddingBatches: [], adapterLoads: 0, adapterUnloads: 0 };
+  const stats: ReplicaStats = {
+    requests: 0,
+    embeddingBatches: [],
+    adapterLoads: 0,
+    adapterUnloads: 0,
+    rerankRequests: 0,
+    tokenizeRequests: 0,
+  };
   const adapters = new Map<string, Adapter>(initial.map((name) => [name, { lastUsed: 0, active: 0 }]));
   const hung = new Set<ServerResponse>();
   const dirty = new Set<() => void>();
@@ -152,6 +162,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
       case "/v1/embeddings":
         return embed(body, res);
       case "/tokenize": {
+        stats.tokenizeRequests++;
         const text = Array.isArray(body.messages) ? promptText(body.messages) : String(body.prompt ?? "");
         const count = Math.ceil(text.length / CHARS_PER_TOKEN);
         return send(res, 200, {
@@ -339,19 +350,26 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<SimRep
   const rerank = (body: Record<string, any>, res: ServerResponse) => {
     if (typeof body.query !== "string" || !Array.isArray(body.documents))
       return sendError(res, 400, "query must be a string and documents a list", "BadRequestError");
+    stats.rerankRequests++;
     const q = textVector(body.query, embeddingDimensions);
-    const results = body.documents
-      .map((doc: unknown, index: number) => {
-        const text = typeof doc === "string" ? doc : contentText((doc as { text?: unknown })?.text ?? doc);
+    const texts: string[] = body.documents.map((doc: unknown) =>
+      typeof doc === "string" ? doc : contentText((doc as { text?: unknown })?.text ?? doc),
+    );
+    const results = texts
+      .map((text, index) => {
         const v = textVector(text, embeddingDimensions);
         return { index, relevance_score: v.reduce((s, x, i) => s + x * q[i]!, 0), document: { text } };
       })
-      .sort(
-        (a: { relevance_score: number }, b: { relevance_score: number }) =>
-          b.relevance_score - a.relevance_score,
-      )
+      .sort((a, b) => b.relevance_score - a.relevance_score)
       .slice(0, typeof body.top_n === "number" ? body.top_n : undefined);
-    return send(res, 200, { id: `rerank-${randomBytes(6).toString("hex")}`, model: params.model, results });
+    // vLLM's answer: `{id, model, usage: {total_tokens}, results}`, best first; every document is read.
+    const tokens = [body.query, ...texts].reduce((n, t) => n + Math.ceil(t.length / CHARS_PER_TOKEN), 0);
+    return send(res, 200, {
+      id: `rerank-${randomBytes(6).toString("hex")}`,
+      model: String(body.model ?? params.model),
+      usage: { total_tokens: tokens },
+      results,
+    });
   };
 
   const loadAdapter = async (body: Record<string, any>, res: ServerResponse) => {
