@@ -1,6 +1,7 @@
 import type { LoadSignals } from "../metrics/load-signals.js";
 import type { Candidate } from "../routing/candidate.js";
 import type { EndpointModel } from "../wire/endpoint-model.js";
+import { AdapterSlots } from "./adapter-slots.js";
 
 /** Where an endpoint stands in the rotation. */
 export type EndpointHealth = "unknown" | "healthy" | "ejected";
@@ -41,6 +42,8 @@ export class EndpointState {
   backoffUntil = 0;
   /** KV capacity in tokens, configured or from `cache_config_info`; undefined when unknown. */
   configuredKvTokens: number | undefined;
+  /** LoRA slot use as this client sees it (for unloading the least recently used adapter). */
+  readonly adapterSlots: AdapterSlots;
 
   constructor(
     model: EndpointModel,
@@ -48,6 +51,7 @@ export class EndpointState {
     weight: number,
     baseEjectMs: number,
     kvTokens: number | undefined,
+    maxAdapters?: number,
   ) {
     this.id = model.id;
     this.model = model;
@@ -55,6 +59,7 @@ export class EndpointState {
     this.weight = weight;
     this.ejectMs = baseEjectMs;
     this.configuredKvTokens = kvTokens;
+    this.adapterSlots = new AdapterSlots(maxAdapters);
   }
 
   /** KV capacity in tokens: configured, else scraped; undefined when neither says. */

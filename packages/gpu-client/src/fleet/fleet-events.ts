@@ -23,5 +23,7 @@ declare module "@keel/core" {
     "gpu.request.shed": { model: string; reason: "queue-full" | "queue-timeout"; queuedMs: number };
     /** A LoRA adapter was loaded onto an endpoint. */
     "gpu.adapter.loaded": { endpoint: string; adapter: string; reason: "not-loaded" | "pressure" };
+    /** A LoRA adapter was unloaded from an endpoint at its slot limit to make room for another (least recently used first). */
+    "gpu.adapter.unloaded": { endpoint: string; adapter: string; reason: "lru"; for: string };
   }
 }

@@ -50,6 +50,11 @@ export interface FleetEndpoint {
   headers?: Record<string, string>;
   /** KV-cache capacity in tokens; default what `/metrics` says (`num_gpu_blocks × block_size`), else no token budget. */
   kvCapacityTokens?: number;
+  /**
+   * LoRA adapters the client keeps loaded here at most; before loading one more it unloads the
+   * least recently used idle one. Default vLLM's `max_lora` from `/metrics`, else no limit.
+   */
+  maxAdapters?: number;
 }
 
 /** Options of `createFleet`. Times are in milliseconds. */
@@ -210,7 +215,16 @@ export class Fleet {
         ...(options.fetch ? { fetch: options.fetch } : {}),
       });
       const guarded = this.#breaker ? (this.#breaker(raw) as EndpointModel) : raw;
-      return new EndpointState(guarded, raw, weight, options.ejectMs ?? 1000, e.kvCapacityTokens);
+      if (e.maxAdapters !== undefined && !(Number.isInteger(e.maxAdapters) && e.maxAdapters >= 1))
+        throw new InvalidRequestError(`createFleet: endpoints[${i}].maxAdapters must be a positive integer`);
+      return new EndpointState(
+        guarded,
+        raw,
+        weight,
+        options.ejectMs ?? 1000,
+        e.kvCapacityTokens,
+        e.maxAdapters,
+      );
     });
     this.#policy =
       options.policy ??
@@ -547,6 +561,7 @@ export class Fleet {
       state.inflight++;
       state.inflightTokens += input.tokens;
       state.prefilling++;
+      const releaseAdapter = input.adapter ? state.adapterSlots.use(input.adapter, now) : undefined;
       this.#policy.commit?.(state.id, input);
       let prefilling = true;
       let released = false;
@@ -564,6 +579,7 @@ export class Fleet {
           if (released) return;
           released = true;
           firstToken();
+          releaseAdapter?.();
           state.inflight--;
           state.inflightTokens -= input.tokens;
           this.#queue.pump();
@@ -704,7 +720,15 @@ export class Fleet {
         provider: "gpu-client",
       });
     }
-    const target = others.reduce((a, b) => (a.inflight / a.weight <= b.inflight / b.weight ? a : b));
+    // Prefer endpoints with a free LoRA slot or an idle adapter to give up; else the server decides.
+    const roomy = others.filter(
+      (s) =>
+        s.adapterSlots.hasFreeSlot(s.adapters, s.signals?.maxLoras) ||
+        s.adapterSlots.victim(s.adapters, s.signals?.runningAdapters) !== undefined,
+    );
+    const target = (roomy.length > 0 ? roomy : others).reduce((a, b) =>
+      a.inflight / a.weight <= b.inflight / b.weight ? a : b,
+    );
     const load = this.#loadAdapter(
       target,
       adapter,
@@ -724,18 +748,65 @@ export class Fleet {
   ): Promise<void> {
     const target = state.raw.target;
     const doFetch = target.fetch ?? fetch;
-    const response = await doFetch(target.url + SERVER_ROUTES[target.kind].loadAdapter!, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...target.headers },
-      body: JSON.stringify({ lora_name: adapter, lora_path: path }),
-    }).catch((error) => {
-      throw toKeelError(error, state.id);
-    });
+    const slots = state.adapterSlots;
+    // Decide and reserve the slot before any await, so that concurrent loads onto this endpoint
+    // neither pick the same adapter to unload nor both take the one slot it frees.
+    const victim = slots.hasFreeSlot(state.adapters, state.signals?.maxLoras)
+      ? undefined
+      : slots.victim(state.adapters, state.signals?.runningAdapters);
+    slots.loading++;
+    let response: Response;
+    try {
+      if (victim) await this.#unloadAdapter(state, victim, adapter);
+      response = await doFetch(target.url + SERVER_ROUTES[target.kind].loadAdapter!, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...target.headers },
+        body: JSON.stringify({ lora_name: adapter, lora_path: path }),
+      }).catch((error) => {
+        throw toKeelError(error, state.id);
+      });
+    } finally {
+      slots.loading--;
+    }
     if (!response.ok)
       throw errorFromStatus(response.status, await readErrorBody(response), response.headers, state.id);
     await response.arrayBuffer();
     state.adapters.add(adapter);
     this.#events.emit("gpu.adapter.loaded", { endpoint: state.id, adapter, reason });
+  }
+
+  /**
+   * Unloads `adapter` from an endpoint to make room for `incoming`. A 404 means the server no
+   * longer has it (restarted, or unloaded by someone else): the slot is free all the same. Any
+   * other failure is thrown, typed, and the adapter stays counted as loaded.
+   */
+  async #unloadAdapter(state: EndpointState, adapter: string, incoming: string): Promise<void> {
+    const target = state.raw.target;
+    const doFetch = target.fetch ?? fetch;
+    const slots = state.adapterSlots;
+    slots.unloading.add(adapter);
+    try {
+      const response = await doFetch(target.url + SERVER_ROUTES[target.kind].unloadAdapter!, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...target.headers },
+        body: JSON.stringify({ lora_name: adapter }),
+      }).catch((error) => {
+        throw toKeelError(error, state.id);
+      });
+      if (!response.ok && response.status !== 404)
+        throw errorFromStatus(response.status, await readErrorBody(response), response.headers, state.id);
+      await response.arrayBuffer();
+      state.adapters.delete(adapter);
+      slots.forget(adapter);
+      this.#events.emit("gpu.adapter.unloaded", {
+        endpoint: state.id,
+        adapter,
+        reason: "lru",
+        for: incoming,
+      });
+    } finally {
+      slots.unloading.delete(adapter);
+    }
   }
 
   /**
