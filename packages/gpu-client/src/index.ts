@@ -15,6 +15,7 @@ export {
 } from "./fleet/fleet.js";
 export { type LoadSignals, loadSignals, prefixHitRate, slotsLoad } from "./metrics/load-signals.js";
 export { type MetricSample, type MetricSamples, parsePrometheus, sumOf } from "./metrics/prometheus.js";
+export { llamacppProps, llamacppSlotsInfo, type ServerInfo, tgiInfo } from "./metrics/server-info.js";
 export { estimateTokens, promptText } from "./prompt-text.js";
 export * from "./routing/index.js";
 export { isServerKind, SERVER_ROUTES, type ServerKind, type ServerRoutes } from "./server-kinds.js";

@@ -14,6 +14,8 @@ export interface ServerRoutes {
   models: string;
   /** Prometheus text exposition. */
   metrics: string | undefined;
+  /** The server's own limits (KV capacity, request and slot limits) where `/metrics` lacks them. */
+  info: string | undefined;
   /** Load and unload LoRA adapters at run time. */
   loadAdapter: string | undefined;
   unloadAdapter: string | undefined;
@@ -24,6 +26,7 @@ export interface ServerRoutes {
  * completions everywhere; native readiness (vLLM / SGLang / TGI / llama.cpp `/health`, NIM
  * `/v1/health/ready`, Ollama `/api/version`, which answers once the server is up), native
  * tokenize and metrics where the server has them. Ollama has no Prometheus metrics (ollama#3144).
+ * `info` is where a server reports its limits outside `/metrics`: TGI `/info`, llama.cpp `/props`.
  */
 export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
   vllm: {
@@ -35,6 +38,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/health",
     models: "/v1/models",
     metrics: "/metrics",
+    info: undefined,
     loadAdapter: "/v1/load_lora_adapter",
     unloadAdapter: "/v1/unload_lora_adapter",
   },
@@ -47,6 +51,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/health",
     models: "/v1/models",
     metrics: "/metrics",
+    info: undefined,
     loadAdapter: "/load_lora_adapter",
     unloadAdapter: "/unload_lora_adapter",
   },
@@ -59,6 +64,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/health",
     models: "/v1/models",
     metrics: "/metrics",
+    info: "/info",
     loadAdapter: undefined,
     unloadAdapter: undefined,
   },
@@ -71,6 +77,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/health",
     models: "/v1/models",
     metrics: "/metrics",
+    info: "/props",
     loadAdapter: undefined,
     unloadAdapter: undefined,
   },
@@ -83,6 +90,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/api/version",
     models: "/api/tags",
     metrics: undefined,
+    info: undefined,
     loadAdapter: undefined,
     unloadAdapter: undefined,
   },
@@ -95,6 +103,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/v1/health/ready",
     models: "/v1/models",
     metrics: "/v1/metrics",
+    info: undefined,
     loadAdapter: undefined,
     unloadAdapter: undefined,
   },
@@ -107,6 +116,7 @@ export const SERVER_ROUTES: Record<ServerKind, ServerRoutes> = {
     health: "/v1/models",
     models: "/v1/models",
     metrics: undefined,
+    info: undefined,
     loadAdapter: undefined,
     unloadAdapter: undefined,
   },

@@ -1,4 +1,5 @@
 import type { LoadSignals } from "../metrics/load-signals.js";
+import type { ServerInfo } from "../metrics/server-info.js";
 import type { Candidate } from "../routing/candidate.js";
 import type { EndpointModel } from "../wire/endpoint-model.js";
 import { AdapterSlots } from "./adapter-slots.js";
@@ -42,6 +43,8 @@ export class EndpointState {
   backoffUntil = 0;
   /** KV capacity in tokens, configured or from `cache_config_info`; undefined when unknown. */
   configuredKvTokens: number | undefined;
+  /** Limits the server reports outside `/metrics` (TGI `/info`, llama.cpp `/props`), read when it turns healthy. */
+  serverInfo: ServerInfo | undefined;
   /** LoRA slot use as this client sees it (for unloading the least recently used adapter). */
   readonly adapterSlots: AdapterSlots;
 
@@ -62,13 +65,16 @@ export class EndpointState {
     this.adapterSlots = new AdapterSlots(maxAdapters);
   }
 
-  /** KV capacity in tokens: configured, else scraped; undefined when neither says. */
+  /**
+   * KV capacity in tokens: configured, else scraped (`cache_config_info`), else what the server's
+   * info route said (TGI `/info`, llama.cpp `/props`); undefined when none says.
+   */
   get kvTokens(): number | undefined {
     if (this.configuredKvTokens !== undefined) return this.configuredKvTokens;
     const s = this.signals;
     return s?.numGpuBlocks !== undefined && s.blockSize !== undefined
       ? s.numGpuBlocks * s.blockSize
-      : undefined;
+      : this.serverInfo?.kvCapacityTokens;
   }
 
   /** Records a scrape that came back now, with the client's counts at that moment. */

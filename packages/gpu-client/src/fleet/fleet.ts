@@ -21,6 +21,7 @@ import {
 import { abortReason, createModelStream, isContentEvent, toKeelError } from "@keel/core/provider";
 import { BLOCK_CHARS, blockHashes } from "../block-hash.js";
 import { prefixHitRate } from "../metrics/load-signals.js";
+import type { ServerInfo } from "../metrics/server-info.js";
 import { estimateTokens, promptText } from "../prompt-text.js";
 import type { RouteDecision, RouteInput, RoutingPolicy } from "../routing/candidate.js";
 import { prefixAffinity } from "../routing/prefix-affinity.js";
@@ -34,7 +35,7 @@ import { AdmissionQueue, type Waiter } from "./admission-queue.js";
 import { EmbeddingBatcher, type EmbeddingBatchOptions } from "./embedding-batcher.js";
 import { EndpointState } from "./endpoint-state.js";
 import "./fleet-events.js";
-import { listAdapters, probeHealth, scrapeLoad } from "./probes.js";
+import { listAdapters, probeHealth, readServerInfo, scrapeLoad } from "./probes.js";
 
 /** One server of the fleet. */
 export interface FleetEndpoint {
@@ -48,7 +49,11 @@ export interface FleetEndpoint {
   /** Relative capacity (2 for a GPU twice as fast); default 1. */
   weight?: number;
   headers?: Record<string, string>;
-  /** KV-cache capacity in tokens; default what `/metrics` says (`num_gpu_blocks × block_size`), else no token budget. */
+  /**
+   * KV-cache capacity in tokens; default what `/metrics` says (`num_gpu_blocks × block_size`),
+   * else TGI's `/info` (`max_batch_total_tokens`) or llama.cpp's `/props` (`n_ctx × total_slots`),
+   * else no token budget.
+   */
   kvCapacityTokens?: number;
   /**
    * LoRA adapters the client keeps loaded here at most; before loading one more it unloads the
@@ -134,6 +139,8 @@ export interface EndpointSnapshot {
   kvUsage?: number;
   prefixHitRate?: number;
   kvCapacityTokens?: number;
+  /** What the server's info route said (TGI `/info`, llama.cpp `/props` or `/slots`). */
+  serverInfo?: ServerInfo;
   adapters: string[];
   breaker?: string;
 }
@@ -286,6 +293,10 @@ export class Fleet {
           // Healthy for a good while: the next ejection starts short again.
           state.ejectMs = this.#options.ejectMs ?? 1000;
         }
+        // Limits: read once the server is up, again after each ejection (it may have restarted
+        // with other settings), and at every check until a read succeeds.
+        if (!state.serverInfo && SERVER_ROUTES[state.raw.target.kind].info)
+          state.serverInfo = await readServerInfo(state.raw.target, timeout);
         if (SERVER_ROUTES[state.raw.target.kind].loadAdapter) {
           const adapters = await listAdapters(state.raw.target, timeout);
           if (adapters) state.adapters = adapters;
@@ -329,6 +340,7 @@ export class Fleet {
       if (s.signals?.kvUsage !== undefined) snap.kvUsage = s.signals.kvUsage;
       if (s.prefixHitRate !== undefined) snap.prefixHitRate = s.prefixHitRate;
       if (s.kvTokens !== undefined) snap.kvCapacityTokens = s.kvTokens;
+      if (s.serverInfo) snap.serverInfo = { ...s.serverInfo };
       if (this.#breaker) snap.breaker = this.#breaker.state(s.model);
       return snap;
     });
@@ -547,6 +559,8 @@ export class Fleet {
       const fits = routable.filter((s) => {
         if (s.inflight === 0) return true;
         if (s.inflight >= maxInflight * s.weight) return false;
+        // TGI refuses (429) above its max_concurrent_requests: keep the excess in the client queue.
+        if (s.inflight >= (s.serverInfo?.maxConcurrent ?? Infinity)) return false;
         const kv = s.kvTokens;
         return kv === undefined || s.inflightTokens + input.tokens <= kv * overcommit;
       });
@@ -682,6 +696,7 @@ export class Fleet {
     state.ejectMs = Math.min(state.ejectMs * 2, this.#options.maxEjectMs ?? 30_000);
     // Its cache may be gone (a crash or restart): stop steering prefixes to it.
     this.#policy.forget?.(state.id);
+    state.serverInfo = undefined;
     state.signals = undefined;
     state.scrapedAt = -Infinity;
   }

@@ -1,5 +1,6 @@
 import { type LoadSignals, loadSignals, slotsLoad } from "../metrics/load-signals.js";
 import { parsePrometheus } from "../metrics/prometheus.js";
+import { llamacppProps, llamacppSlotsInfo, type ServerInfo, tgiInfo } from "../metrics/server-info.js";
 import { SERVER_ROUTES } from "../server-kinds.js";
 import type { EndpointTarget } from "../wire/endpoint-model.js";
 
@@ -72,5 +73,34 @@ export async function scrapeLoad(
     const slots = slotsLoad(await response.json().catch(() => undefined));
     return slots ? { running: slots.busy, waiting: 0 } : undefined;
   }
+  return undefined;
+}
+
+/** GETs a JSON body; undefined when there was no 2xx JSON answer in time. */
+async function getJson(target: EndpointTarget, path: string, timeoutMs: number): Promise<unknown> {
+  const response = await get(target, path, timeoutMs);
+  if (!response?.ok) {
+    await response?.arrayBuffer().catch(() => undefined);
+    return undefined;
+  }
+  return response.json().catch(() => undefined);
+}
+
+/**
+ * Reads the limits a server reports outside `/metrics`: TGI's `/info`, llama.cpp's `/props`
+ * (`/slots` when `/props` does not answer). Undefined for other kinds, or when nothing was read.
+ */
+export async function readServerInfo(
+  target: EndpointTarget,
+  timeoutMs: number,
+): Promise<ServerInfo | undefined> {
+  const route = SERVER_ROUTES[target.kind].info;
+  if (!route) return undefined;
+  if (target.kind === "tgi") return tgiInfo(await getJson(target, route, timeoutMs));
+  if (target.kind === "llamacpp")
+    return (
+      llamacppProps(await getJson(target, route, timeoutMs)) ??
+      llamacppSlotsInfo(await getJson(target, "/slots", timeoutMs))
+    );
   return undefined;
 }
