@@ -2,6 +2,7 @@ import type { Attributes, Meter, Tracer } from "@opentelemetry/api";
 import { type EventHub, events as globalEvents, type KeelEvent } from "../events.js";
 import { genAiInstruments, ModelCallSpans } from "./model-call-spans.js";
 import { genAiProviderName } from "./provider-names.js";
+import { routeAnnotation } from "./route-events.js";
 import * as sc from "./semconv.js";
 import { SpanRegistry } from "./span-registry.js";
 import { WorkflowSpans } from "./workflow-spans.js";
@@ -120,7 +121,9 @@ export interface OtelExporter {
  * `gen_ai.client.operation.duration`, `gen_ai.client.token.usage` and
  * `gen_ai.client.operation.time_to_first_chunk` histograms. Flow runs and steps become parent
  * spans; retries, fallbacks, cache hits, truncation, cost and evaluation scores become span
- * events on the enclosing step (or short spans outside a flow).
+ * events on the enclosing step (or short spans outside a flow), and so do the events of a layer
+ * that routes requests over several servers (`@keel/gpu-client`'s `gpu.routed`: which server,
+ * why, queue time; failovers, shedding, ejections), by the shape `routeAnnotation` documents.
  */
 export function otelExporter(options: OtelExporterOptions): OtelExporter {
   const spans = new SpanRegistry(options.tracer);
@@ -170,7 +173,8 @@ export function otelExporter(options: OtelExporterOptions): OtelExporter {
         workflow.retrieval(event);
         return;
     }
-    const note = annotation(event);
+    // Core's own point events, then those of a routing layer, known by their documented shape.
+    const note = annotation(event) ?? routeAnnotation(event);
     if (note) spans.annotate(event.context, note[0], note[1], event.time);
   }
 
