@@ -6,9 +6,10 @@
  */
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
-import { getTokenizer, type ModelRequest, pipe } from "@keel/core";
+import { type ModelRequest, pipe } from "@keel/core";
 import { cache, lexicalEmbedder, MemorySemanticStore, semanticCache, unitVector } from "@keel/core/cache";
 import { scriptedModel } from "@keel/core/testing";
+import { getTokenizer } from "@keel/core/tokens";
 
 const percentile = (samples: number[], p: number) => {
   const sorted = [...samples].sort((a, b) => a - b);

@@ -7,8 +7,9 @@
  *
  *   npx tsx --conditions=@keel/source bench/src/telemetry-overhead.ts
  */
-import { EventHub, jsonLinesLogger, type Model, type ModelRequest, type ModelResponse } from "@keel/core";
+import { EventHub, type Model, type ModelRequest, type ModelResponse } from "@keel/core";
 import { observeModel } from "@keel/core/provider";
+import { jsonLinesLogger } from "@keel/core/telemetry";
 import { scriptedModel } from "@keel/core/testing";
 
 const ROUNDS = 21;

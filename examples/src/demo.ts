@@ -15,24 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import {
-  CostTracker,
-  dropLeastRelevant,
-  fitToBudget,
-  formatCostReport,
-  jsonLinesLogger,
-  type Middleware,
-  type ModelRequest,
-  onEvent,
-  pipe,
-  retry,
-  timeout,
-  trackCost,
-} from "@keel/core";
+import { type Middleware, type ModelRequest, onEvent, pipe, retry, timeout } from "@keel/core";
 import { cache, MemoryCacheStore } from "@keel/core/cache";
+import { dropLeastRelevant, fitToBudget } from "@keel/core/context";
+import { CostTracker, formatCostReport, trackCost } from "@keel/core/cost";
 import { canaryInstruction, createCanary, GuardBlockedError, guard } from "@keel/core/guard";
 import { wrapModel } from "@keel/core/provider";
-import { parseEventLines, renderTraceHtml } from "@keel/core/telemetry";
+import { jsonLinesLogger, parseEventLines, renderTraceHtml } from "@keel/core/telemetry";
 import { createIngestor, createRetriever, defaultEmbedder, MemoryStore, markdownChunker } from "@keel/rag";
 import { chooseModel } from "./shared/choose-model.js";
 import { loadManualPages } from "./shared/manual-pages.js";

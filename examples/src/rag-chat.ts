@@ -11,7 +11,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { dropLeastRelevant, dropMiddle, fitToBudget, type Message, pipe, retry } from "@keel/core";
+import { type Message, pipe, retry } from "@keel/core";
+import { dropLeastRelevant, dropMiddle, fitToBudget } from "@keel/core/context";
 import { createIngestor, createRetriever, defaultEmbedder, markdownChunker } from "@keel/rag";
 import { openStore, type StoreKind } from "./rag-chat/open-store.js";
 import { chooseModel } from "./shared/choose-model.js";

@@ -10,18 +10,10 @@
  * 3. A malformed request: a typed `InvalidRequestError`, with no pointless retry or fallback.
  * Telemetry events print as they happen; a cost report closes the run.
  */
-import {
-  CostTracker,
-  consoleLogger,
-  fallback,
-  formatCostReport,
-  isKeelError,
-  type Model,
-  pipe,
-  retry,
-  timeout,
-  trackCost,
-} from "@keel/core";
+
+import { fallback, isKeelError, type Model, pipe, retry, timeout } from "@keel/core";
+import { CostTracker, formatCostReport, trackCost } from "@keel/core/cost";
+import { consoleLogger } from "@keel/core/telemetry";
 import { anthropic } from "@keel/providers/anthropic";
 import { openai } from "@keel/providers/openai";
 import { startTestServer } from "@keel/providers/testing";

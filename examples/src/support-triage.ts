@@ -16,8 +16,10 @@
  * steps are retried by middleware, then fall back to escalation; sending the answer and opening
  * an escalation are side effects guarded by `io.once`, so a resumed run never sends twice.
  */
-import { type ApprovalRequest, type Model, type RetryOptions, retry, tool } from "@keel/core";
+
+import { type Model, type RetryOptions, retry } from "@keel/core";
 import { type CheckpointStore, defineFlow, type FlowRunOptions, type StepIO } from "@keel/core/flows";
+import { type ApprovalRequest, tool } from "@keel/core/tools";
 import { z } from "zod";
 
 /** What a ticket is about. */

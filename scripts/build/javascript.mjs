@@ -1,10 +1,12 @@
 // The JavaScript half of a package build: rollup bundles every entry into ESM in dist/, with
 // esbuild compiling each TypeScript file (type-only syntax removed; tsc checks types elsewhere).
 //
-// Chunking: every module the primary entry (".") statically reaches goes into one chunk, and the
-// remaining code shared by several entries into rollup's usual shared chunks. Every app imports
-// the primary entry, and Node pays about a millisecond per ES module file it loads, so the
-// primary entry costs two files (its facade and that chunk) however many subpaths share its code.
+// Chunking: every module the primary entries statically reach goes into one chunk, and the
+// remaining code shared by several entries into rollup's usual shared chunks. The primary entries
+// are "." and, where a package has it, "./provider": every app imports the root, and every app
+// that calls a model loads a provider adapter, which imports "@keel/core/provider". Node pays
+// about a millisecond per ES module file it loads, so those two entries cost three files (their
+// facades and that chunk) however many subpaths share their code.
 // A module still exists once in dist/, so module state (core's event hub) is never duplicated.
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -12,6 +14,7 @@ import { transform } from "esbuild";
 import { rollup } from "rollup";
 
 const TARGET = "es2022";
+const PRIMARY_SUBPATHS = [".", "./provider"];
 
 /** Resolves the `./x.js` specifiers of NodeNext-style TypeScript to `./x.ts` and compiles it. */
 const typescript = {
@@ -58,7 +61,9 @@ function staticallyReached(entry, getModuleInfo) {
 export async function bundleJavaScript(dir, entries) {
   const imports = new Map();
   const warnings = [];
-  const primary = entries.find((entry) => entry.subpath === ".")?.source;
+  const primary = entries
+    .filter((entry) => PRIMARY_SUBPATHS.includes(entry.subpath))
+    .map((entry) => entry.source);
   let primaryModules;
   const bundle = await rollup({
     input: Object.fromEntries(entries.map((entry) => [entry.name, entry.source])),
@@ -80,8 +85,8 @@ export async function bundleJavaScript(dir, entries) {
     chunkFileNames: "chunks/[name]-[hash].js",
     sourcemap: true,
     manualChunks: (id, { getModuleInfo }) => {
-      if (!primary) return undefined;
-      primaryModules ??= staticallyReached(primary, getModuleInfo);
+      if (primary.length === 0) return undefined;
+      primaryModules ??= new Set(primary.flatMap((entry) => [...staticallyReached(entry, getModuleInfo)]));
       return primaryModules.has(id) ? "main" : undefined;
     },
   });

@@ -15,8 +15,8 @@
  */
 import { parseArgs } from "node:util";
 import type { EmbeddingModel } from "@keel/core";
-import { getTokenizer } from "@keel/core";
 import { recallAtK, reciprocalRankFusion, type SearchHit, VectorIndex } from "@keel/core/search";
+import { getTokenizer } from "@keel/core/tokens";
 import { contentHash, createEmbedder, createRetriever, MemoryStore } from "@keel/rag";
 import hnswlib from "hnswlib-node";
 import MiniSearch from "minisearch";

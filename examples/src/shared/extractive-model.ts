@@ -1,5 +1,6 @@
-import { countTokens, type Message, type Model, type ModelRequest, type StreamEvent } from "@keel/core";
+import type { Message, Model, ModelRequest, StreamEvent } from "@keel/core";
 import { createModelStream, observeModel } from "@keel/core/provider";
+import { countTokens } from "@keel/core/tokens";
 
 /** A retrieved passage as the demo hands it to a model: a citation number and its text. */
 export interface Passage {

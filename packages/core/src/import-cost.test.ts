@@ -34,7 +34,7 @@ await import("zod");
 `;
 
 describe("importing @keel/core", () => {
-  it("does not load zod, the tokenizer, caches, flows or telemetry tooling", async () => {
+  it("loads only what a model call needs: no zod, tokenizer, caches, flows, telemetry tooling, context, cost, tools or guards", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keel-import-cost-"));
     try {
       const log = join(dir, "resolved.txt");
@@ -51,10 +51,27 @@ describe("importing @keel/core", () => {
       // The tokenizer (encoder and rank tables) also loads only when a count is first asked for.
       expect(before?.split("\n").filter((url) => url.includes("js-tiktoken"))).toEqual([]);
       expect(after.split("\n").some(isZod)).toBe(true);
-      // Caches, flows, metrics, alerts and the trace renderer have entries of their own
-      // (@keel/core/cache, /flows, /telemetry): the root entry must not compile them.
-      const heavy =
-        /\/core\/src\/(flows\/|cache\/(exact|semantic)-cache|telemetry\/(trace-|alert|metrics-collector))/;
+      // Everything but what a model call needs has an entry of its own (@keel/core/cache,
+      // /flows, /telemetry, /context, /tokens, /cost, /registry, /structured, /tools, /guard,
+      // /shared-state): the root entry must not compile it. (The middleware reach two small
+      // helpers in those folders: the shared-state algorithms and the token estimate.)
+      const heavy = new RegExp(
+        [
+          "flows/",
+          "cache/(exact|semantic)-cache",
+          "telemetry/(?!call-observation|observe-model|content-capture|telemetry-events)",
+          "context/",
+          "tokens/(?!estimate-tokens)",
+          "cost/",
+          "registry/",
+          "structured/(?!add-usage)",
+          "tools/",
+          "guard/",
+          "shared-state/(memory|degrading)-shared-state",
+        ]
+          .map((folder) => `/core/src/${folder}`)
+          .join("|"),
+      );
       expect(before?.split("\n").filter((url) => heavy.test(url))).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { flowContext } from "../flows/flow-types.js";
 import { retry } from "../middleware/retry.js";
 import type { ModelRequest } from "../model.js";
 import { pipe } from "../pipe.js";
-import { captureContent } from "../telemetry/content-capture.js";
+import { captureContent } from "../telemetry/capture-content.js";
 import { observeModel } from "../telemetry/observe-model.js";
 import { scriptedModel } from "../testing/index.js";
 import { otelExporter } from "./otel-exporter.js";

@@ -1,5 +1,5 @@
-// Shared state for limits, budgets and breakers that many replicas share (the Redis store is in
-// "@keel/core/node"). Re-exported from the root entry.
+// "@keel/core/shared-state": shared state for limits, budgets and breakers that many replicas
+// share (the Redis store is in "@keel/core/node").
 export { type DegradingOptions, degradingSharedState } from "./degrading-shared-state.js";
 export { type MemorySharedStateOptions, memorySharedState } from "./memory-shared-state.js";
 export type {

@@ -1,26 +1,13 @@
 import { type EventHub, events as globalEvents } from "../events.js";
 import type { AssistantPart, ContentPart, Message } from "../messages.js";
-import { type Redact, redactPii } from "./redact.js";
+import type { Redact } from "./redact.js";
 
-/** How prompts and answers are recorded on a hub's events once capture is on. */
-export interface ContentCaptureOptions {
-  /** The hub whose events carry content. Default: the global `events` hub. */
-  events?: EventHub;
-  /** Applied to every captured string. Default `redactPii`; `false` records content verbatim. */
-  redact?: Redact | false;
-}
-
+// The capture switch per hub. `captureContent` (capture-content.ts) turns it on with a redactor;
+// emitters only read it here, so observing a model does not load the PII recognizers.
 const captures = new WeakMap<EventHub, Redact>();
-const verbatim: Redact = (text) => text;
 
-/**
- * Turns on prompt and answer capture for a hub: `model.call.started` then carries `input` and
- * `model.call.finished` carries `output`, each passed through `redact`. Off by default, since
- * content is sensitive and large. Returns a function that turns it off again.
- */
-export function captureContent(options: ContentCaptureOptions = {}): () => void {
-  const hub = options.events ?? globalEvents;
-  const redact = options.redact === false ? verbatim : (options.redact ?? redactPii);
+/** Sets the hub's redactor (`captureContent` does); returns a function that clears it again. */
+export function setContentCapture(hub: EventHub, redact: Redact): () => void {
   captures.set(hub, redact);
   return () => {
     if (captures.get(hub) === redact) captures.delete(hub);

@@ -1,4 +1,5 @@
-// "@keel/core/telemetry": everything in this folder. The essentials are also in the root entry.
+// "@keel/core/telemetry": everything in this folder (observe, loggers, content capture, redaction,
+// metrics, alerts, traces).
 export {
   type AlertKind,
   type AlertRule,
@@ -10,9 +11,11 @@ export {
 } from "./alert-rules.js";
 export type { Alert, AlertDetails, AlertOf } from "./alert-types.js";
 export { type AlertEngine, type AlertEngineOptions, alertRules } from "./alerts.js";
-export * from "./essentials.js";
+export { type ContentCaptureOptions, captureContent } from "./capture-content.js";
+export { type ConsoleLoggerOptions, consoleLogger } from "./console-logger.js";
 export { eventToJson, type SerializedError, serializeError } from "./event-json.js";
 export { formatEvent, summarizeEvent } from "./format-event.js";
+export { type JsonLinesLoggerOptions, jsonLinesLogger } from "./jsonl-logger.js";
 export {
   type CounterName,
   type HistogramName,
@@ -22,8 +25,18 @@ export {
   metricsCollector,
   type SeriesSnapshot,
 } from "./metrics-collector.js";
+export { type ObserveOptions, observe } from "./observe-model.js";
 export { type LoggedEvent, parseEventLines } from "./parse-event-lines.js";
 export { QuantileSketch, type SketchData } from "./quantile-sketch.js";
+export {
+  type PiiKind,
+  type PiiRedactorOptions,
+  piiRedactor,
+  type Redact,
+  type RedactionPattern,
+  redactPii,
+} from "./redact.js";
+export type { EvalScored, RetrievalFinished } from "./telemetry-events.js";
 export { escapeHtml, renderTraceHtml, type TraceHtmlOptions } from "./trace-html.js";
 export {
   buildTrace,

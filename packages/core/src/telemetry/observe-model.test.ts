@@ -3,7 +3,7 @@ import { OverloadedError } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
 import type { ModelRequest } from "../model.js";
 import { scriptedModel } from "../testing/index.js";
-import { captureContent } from "./content-capture.js";
+import { captureContent } from "./capture-content.js";
 import { observeModel } from "./observe-model.js";
 
 const req: ModelRequest = {

@@ -1,4 +1,5 @@
-import { type Message, redactPii } from "@keel/core";
+import type { Message } from "@keel/core";
+import { redactPii } from "@keel/core/telemetry";
 import { EvalInputError } from "../errors/index.js";
 import type { EvalCase } from "../runner/types.js";
 

@@ -1,5 +1,5 @@
-import { captureContent, EventHub, jsonLinesLogger, observe, pipe } from "@keel/core";
-import { parseEventLines } from "@keel/core/telemetry";
+import { EventHub, pipe } from "@keel/core";
+import { captureContent, jsonLinesLogger, observe, parseEventLines } from "@keel/core/telemetry";
 import { scriptedModel } from "@keel/core/testing";
 import { describe, expect, it } from "vitest";
 import { EvalInputError } from "../errors/index.js";

@@ -1,4 +1,5 @@
-import { generateObject, type Model } from "@keel/core";
+import type { Model } from "@keel/core";
+import { generateObject } from "@keel/core/structured";
 import { z } from "zod";
 import { EvalInputError } from "../errors/index.js";
 import type { Scorer } from "../runner/types.js";

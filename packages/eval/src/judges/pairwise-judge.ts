@@ -1,4 +1,5 @@
-import { type CallOptions, generateObject, type Message, type Model } from "@keel/core";
+import type { CallOptions, Message, Model } from "@keel/core";
+import { generateObject } from "@keel/core/structured";
 import { z } from "zod";
 import { EvalInputError } from "../errors/index.js";
 import type { EvalRun } from "../runner/types.js";

@@ -1,4 +1,5 @@
-import { type CallOptions, generateObject, type Model } from "@keel/core";
+import type { CallOptions, Model } from "@keel/core";
+import { generateObject } from "@keel/core/structured";
 import { z } from "zod";
 import { EvalInputError } from "../errors/index.js";
 import type { ScoreInput, Scorer } from "../runner/types.js";

@@ -1,12 +1,6 @@
-import {
-  costOf,
-  type Message,
-  type Middleware,
-  type Model,
-  type ModelRequest,
-  modelRegistry,
-  pipe,
-} from "@keel/core";
+import { type Message, type Middleware, type Model, type ModelRequest, pipe } from "@keel/core";
+import { costOf } from "@keel/core/cost";
+import { modelRegistry } from "@keel/core/registry";
 import type { EvalCase, EvalTask } from "./types.js";
 
 /** Options of `modelTask`. */

@@ -1,4 +1,4 @@
-import { redactPii } from "@keel/core";
+import { redactPii } from "@keel/core/telemetry";
 import { EvalInputError } from "../errors/index.js";
 import type { Scorer } from "../runner/types.js";
 

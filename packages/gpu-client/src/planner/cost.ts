@@ -1,4 +1,5 @@
-import { InvalidRequestError, type ModelRegistry, modelRegistry } from "@keel/core";
+import { InvalidRequestError } from "@keel/core";
+import { type ModelRegistry, modelRegistry } from "@keel/core/registry";
 import type { Workload } from "./replicas.js";
 
 /** Inputs of `costComparison`. */

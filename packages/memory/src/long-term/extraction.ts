@@ -1,4 +1,5 @@
-import { generateObject, type Model, type Usage } from "@keel/core";
+import type { Model, Usage } from "@keel/core";
+import { generateObject } from "@keel/core/structured";
 import { z } from "zod";
 import type { MemoryRecord } from "./memory-record.js";
 

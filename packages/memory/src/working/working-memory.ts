@@ -1,15 +1,11 @@
+import { type CallContext, type EventHub, InvalidRequestError, type Message, type Model } from "@keel/core";
 import {
-  type CallContext,
   type ContextStrategy,
   dropMiddle,
-  type EventHub,
   type FitReport,
   fitToBudget,
-  InvalidRequestError,
-  type Message,
-  type Model,
   summarizeMiddle,
-} from "@keel/core";
+} from "@keel/core/context";
 
 /** Options of `WorkingMemory`. */
 export interface WorkingMemoryOptions {

@@ -1,6 +1,5 @@
 import Anthropic from "@anthropic-ai/sdk";
 import {
-  captureContent,
   InvalidRequestError,
   type Model,
   type ModelRequest,
@@ -11,6 +10,7 @@ import {
   timeout,
 } from "@keel/core";
 import { guard } from "@keel/core/guard";
+import { captureContent } from "@keel/core/telemetry";
 import { OpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { anthropic } from "../anthropic/index.js";

@@ -4,9 +4,10 @@
  * real MCP server (the official SDK's Streamable HTTP transport on loopback, serving Keel tools)
  * through `McpClient`; the tool results go back to the model in the next request.
  */
-import { runTools, tool } from "@keel/core";
+
 import { jsonSchemaInput, McpClient, mcpToolServer } from "@keel/core/mcp";
 import { type McpHttpEndpoint, serveHttp } from "@keel/core/mcp/node";
+import { runTools, tool } from "@keel/core/tools";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../testing/index.js";
 import { expectNoOpenSockets, modelOn } from "./harness.js";

@@ -1,5 +1,5 @@
-import { runTools, tool } from "@keel/core";
 import { jsonSchemaInput } from "@keel/core/mcp";
+import { runTools, tool } from "@keel/core/tools";
 import { OpenAI } from "openai";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { openai, openaiResponses } from "../openai/index.js";

@@ -1,4 +1,4 @@
-import { getTokenizer } from "@keel/core";
+import { getTokenizer } from "@keel/core/tokens";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Chunk, RagDocument } from "../types.js";

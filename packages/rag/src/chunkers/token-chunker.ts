@@ -1,4 +1,5 @@
-import { getTokenizer, InvalidRequestError, type TokenEncoding } from "@keel/core";
+import { InvalidRequestError } from "@keel/core";
+import { getTokenizer, type TokenEncoding } from "@keel/core/tokens";
 import type { Chunker, RagDocument } from "../types.js";
 import { buildChunks } from "./build-chunks.js";
 import { checkDocument } from "./check-document.js";

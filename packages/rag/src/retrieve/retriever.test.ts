@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { captureContent, events, type KeelEvent, OutputParseError } from "@keel/core";
+import { events, type KeelEvent, OutputParseError } from "@keel/core";
+import { captureContent } from "@keel/core/telemetry";
 import { scriptedModel } from "@keel/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recursiveChunker } from "../chunkers/recursive-chunker.js";
