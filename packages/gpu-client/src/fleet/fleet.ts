@@ -28,14 +28,15 @@ import { prefixAffinity } from "../routing/prefix-affinity.js";
 import { isServerKind, SERVER_ROUTES, type ServerKind } from "../server-kinds.js";
 import { wireMessages } from "../wire/chat-body.js";
 import { type EndpointModel, endpointModel } from "../wire/endpoint-model.js";
-import { errorFromStatus, readErrorBody } from "../wire/http-errors.js";
 import { type RerankOptions, type RerankResult, rerankOnce } from "../wire/rerank.js";
 import { type TokenizeResult, tokenizeOnce } from "../wire/tokenize.js";
+import { AdapterPlacement } from "./adapter-placement.js";
 import { AdmissionQueue, type Waiter } from "./admission-queue.js";
 import { EmbeddingBatcher, type EmbeddingBatchOptions } from "./embedding-batcher.js";
 import { EndpointState } from "./endpoint-state.js";
 import "./fleet-events.js";
 import { listAdapters, probeHealth, readServerInfo, scrapeLoad } from "./probes.js";
+import { unaryCall } from "./unary-call.js";
 
 /** One server of the fleet. */
 export interface FleetEndpoint {
@@ -170,7 +171,7 @@ export class Fleet {
   readonly #now: () => number;
   readonly #queue = new AdmissionQueue();
   readonly #breaker: CircuitBreakerMiddleware | undefined;
-  readonly #loading = new Map<string, Promise<void>>();
+  readonly #adapters: AdapterPlacement;
   #timers: ReturnType<typeof setInterval>[] = [];
   #seq = 0;
   #closed = false;
@@ -232,6 +233,12 @@ export class Fleet {
         e.kvCapacityTokens,
         e.maxAdapters,
       );
+    });
+    this.#adapters = new AdapterPlacement({
+      routable: (exclude, adapter) => this.#routable(exclude, adapter),
+      events: this.#events,
+      paths: options.adapters,
+      pressure: options.adapterPressure ?? 32,
     });
     this.#policy =
       options.policy ??
@@ -550,7 +557,7 @@ export class Fleet {
     signal: AbortSignal,
     modelId: string,
   ): Promise<Placement | undefined> {
-    if (input.adapter) await this.#ensureAdapter(input.adapter, exclude);
+    if (input.adapter) await this.#adapters.ensure(input.adapter, exclude);
     const enqueuedAt = this.#now();
     const tryPlace = (): Placement | undefined => {
       const routable = this.#routable(exclude, input.adapter);
@@ -707,124 +714,6 @@ export class Fleet {
   }
 
   /**
-   * Makes sure some endpoint has the adapter: loads it on the least loaded endpoint that can load
-   * adapters when none has it, and on one more endpoint when every holder is past `adapterPressure`.
-   */
-  async #ensureAdapter(adapter: string, exclude: ReadonlySet<string>): Promise<void> {
-    const holders = this.#routable(exclude, adapter);
-    const pressure = this.#options.adapterPressure ?? 32;
-    if (holders.length > 0 && !holders.every((s) => s.inflight / s.weight >= pressure)) return;
-    const path = this.#options.adapters?.[adapter];
-    if (path === undefined) {
-      if (holders.length > 0) return;
-      throw new InvalidRequestError(
-        `gpu-client: no endpoint has adapter "${adapter}" loaded and the fleet's adapters option names no path for it`,
-      );
-    }
-    const pending = this.#loading.get(adapter);
-    if (pending) {
-      if (holders.length === 0) await pending;
-      return;
-    }
-    const others = this.#routable(exclude, undefined).filter(
-      (s) => !s.adapters.has(adapter) && SERVER_ROUTES[s.raw.target.kind].loadAdapter,
-    );
-    if (others.length === 0) {
-      if (holders.length > 0) return;
-      throw new ProviderUnavailableError(`gpu-client: no healthy endpoint can load adapter "${adapter}"`, {
-        provider: "gpu-client",
-      });
-    }
-    // Prefer endpoints with a free LoRA slot or an idle adapter to give up; else the server decides.
-    const roomy = others.filter(
-      (s) =>
-        s.adapterSlots.hasFreeSlot(s.adapters, s.signals?.maxLoras) ||
-        s.adapterSlots.victim(s.adapters, s.signals?.runningAdapters) !== undefined,
-    );
-    const target = (roomy.length > 0 ? roomy : others).reduce((a, b) =>
-      a.inflight / a.weight <= b.inflight / b.weight ? a : b,
-    );
-    const load = this.#loadAdapter(
-      target,
-      adapter,
-      path,
-      holders.length === 0 ? "not-loaded" : "pressure",
-    ).finally(() => this.#loading.delete(adapter));
-    this.#loading.set(adapter, load);
-    if (holders.length === 0) await load;
-    else load.catch(() => {});
-  }
-
-  async #loadAdapter(
-    state: EndpointState,
-    adapter: string,
-    path: string,
-    reason: "not-loaded" | "pressure",
-  ): Promise<void> {
-    const target = state.raw.target;
-    const doFetch = target.fetch ?? fetch;
-    const slots = state.adapterSlots;
-    // Decide and reserve the slot before any await, so that concurrent loads onto this endpoint
-    // neither pick the same adapter to unload nor both take the one slot it frees.
-    const victim = slots.hasFreeSlot(state.adapters, state.signals?.maxLoras)
-      ? undefined
-      : slots.victim(state.adapters, state.signals?.runningAdapters);
-    slots.loading++;
-    let response: Response;
-    try {
-      if (victim) await this.#unloadAdapter(state, victim, adapter);
-      response = await doFetch(target.url + SERVER_ROUTES[target.kind].loadAdapter!, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...target.headers },
-        body: JSON.stringify({ lora_name: adapter, lora_path: path }),
-      }).catch((error) => {
-        throw toKeelError(error, state.id);
-      });
-    } finally {
-      slots.loading--;
-    }
-    if (!response.ok)
-      throw errorFromStatus(response.status, await readErrorBody(response), response.headers, state.id);
-    await response.arrayBuffer();
-    state.adapters.add(adapter);
-    this.#events.emit("gpu.adapter.loaded", { endpoint: state.id, adapter, reason });
-  }
-
-  /**
-   * Unloads `adapter` from an endpoint to make room for `incoming`. A 404 means the server no
-   * longer has it (restarted, or unloaded by someone else): the slot is free all the same. Any
-   * other failure is thrown, typed, and the adapter stays counted as loaded.
-   */
-  async #unloadAdapter(state: EndpointState, adapter: string, incoming: string): Promise<void> {
-    const target = state.raw.target;
-    const doFetch = target.fetch ?? fetch;
-    const slots = state.adapterSlots;
-    slots.unloading.add(adapter);
-    try {
-      const response = await doFetch(target.url + SERVER_ROUTES[target.kind].unloadAdapter!, {
-        method: "POST",
-        headers: { "content-type": "application/json", ...target.headers },
-        body: JSON.stringify({ lora_name: adapter }),
-      }).catch((error) => {
-        throw toKeelError(error, state.id);
-      });
-      if (!response.ok && response.status !== 404)
-        throw errorFromStatus(response.status, await readErrorBody(response), response.headers, state.id);
-      await response.arrayBuffer();
-      state.adapters.delete(adapter);
-      slots.forget(adapter);
-      this.#events.emit("gpu.adapter.unloaded", {
-        endpoint: state.id,
-        adapter,
-        reason: "lru",
-        for: incoming,
-      });
-    } finally {
-      slots.unloading.delete(adapter);
-    }
-  }
-
-  /**
    * Scores `documents` against `query` on one endpoint whose kind has a rerank route (vLLM,
    * SGLang, llama.cpp), the least loaded; on a retryable failure the next one, as embeddings do.
    */
@@ -839,7 +728,7 @@ export class Fleet {
       );
     // Nothing to score: no request is sent, so no endpoint answered.
     if (documents.length === 0) return Promise.resolve({ results: [], endpoint: "" });
-    return this.#unary("rerank", options, (state, o) =>
+    return unaryCall(this.#unaryHost(), "rerank", options, (state, o) =>
       rerankOnce(state.raw.target, query, documents, { ...options, ...o }),
     );
   }
@@ -867,85 +756,25 @@ export class Fleet {
   tokenize(text: string, options?: CallOptions): Promise<TokenizeResult> {
     if (typeof text !== "string")
       return Promise.reject(new InvalidRequestError("gpu-client tokenize: text must be a string"));
-    return this.#unary("tokenize", options, (state, o) => tokenizeOnce(state.raw.target, text, o));
+    return unaryCall(this.#unaryHost(), "tokenize", options, (state, o) =>
+      tokenizeOnce(state.raw.target, text, o),
+    );
+  }
+
+  #unaryHost() {
+    return {
+      routable: (exclude: ReadonlySet<string>) => this.#routable(exclude, undefined),
+      onFailure: (state: EndpointState, error: KeelError) => this.#onFailure(state, error),
+      events: this.#events,
+      model: this.#options.model,
+      maxAttempts: this.#options.maxAttempts ?? 3,
+      timeoutMs: this.#options.firstTokenTimeoutMs ?? 60_000,
+    };
   }
 
   /** One embeddings request for a batch. */
   #embedBatch(texts: string[], options: CallOptions | undefined) {
-    return this.#unary("embeddings", options, (state, o) => state.raw.embed(texts, o));
-  }
-
-  /**
-   * One request that is not a generation (embeddings, rerank, tokenize) on the least loaded
-   * routable endpoint whose kind has the route; passive health and failover as for generations:
-   * a retryable failure (connection, 503, overload, or no answer within `firstTokenTimeoutMs`)
-   * moves to the next endpoint, up to `maxAttempts`, and a 4xx is the caller's error at once.
-   */
-  async #unary<T>(
-    route: "embeddings" | "rerank" | "tokenize",
-    options: CallOptions | undefined,
-    call: (state: EndpointState, options: CallOptions) => Promise<T>,
-  ): Promise<T> {
-    const tried = new Set<string>();
-    let lastError: KeelError | undefined;
-    const maxAttempts = this.#options.maxAttempts ?? 3;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const pool = this.#routable(tried, undefined).filter((s) => SERVER_ROUTES[s.raw.target.kind][route]);
-      if (pool.length === 0) break;
-      const state = pool.reduce((a, b) => (a.inflight / a.weight <= b.inflight / b.weight ? a : b));
-      this.#events.emit(
-        "gpu.routed",
-        {
-          model: this.#options.model,
-          endpoint: state.id,
-          policy: "least-outstanding",
-          reason: `${route}: fewest in flight (${state.inflight})`,
-          attempt,
-          queuedMs: 0,
-        },
-        options?.context,
-      );
-      state.inflight++;
-      // The caller's signal, plus a timeout that makes a hung server a failover like any other.
-      const attemptSignal = new AbortController();
-      const forward = () => attemptSignal.abort(options?.signal?.reason);
-      options?.signal?.addEventListener("abort", forward, { once: true });
-      const timeoutMs = this.#options.firstTokenTimeoutMs ?? 60_000;
-      let timedOut: TimeoutError | undefined;
-      const timer = setTimeout(() => {
-        timedOut = new TimeoutError(`${state.id}: no ${route} answer after ${timeoutMs} ms`, {
-          provider: state.id,
-        });
-        attemptSignal.abort(timedOut);
-      }, timeoutMs);
-      try {
-        const result = await call(state, { ...options, signal: attemptSignal.signal });
-        state.failures = 0;
-        return result;
-      } catch (thrown) {
-        if (options?.signal?.aborted) throw abortReason(options.signal);
-        const error = timedOut ?? toKeelError(thrown, state.id);
-        this.#onFailure(state, error);
-        if (!(error.retryable || error.code === "provider-unavailable")) throw error;
-        lastError = error;
-        tried.add(state.id);
-        this.#events.emit(
-          "gpu.rerouted",
-          { model: this.#options.model, from: state.id, error, attempt },
-          options?.context,
-        );
-      } finally {
-        clearTimeout(timer);
-        options?.signal?.removeEventListener("abort", forward);
-        state.inflight--;
-      }
-    }
-    throw (
-      lastError ??
-      new ProviderUnavailableError(`gpu-client: no healthy endpoint serves ${route}`, {
-        provider: "gpu-client",
-      })
-    );
+    return unaryCall(this.#unaryHost(), "embeddings", options, (state, o) => state.raw.embed(texts, o));
   }
 }
 
