@@ -68,6 +68,25 @@ describe("simulated vLLM replica over HTTP", () => {
     expect(await (await fetch(`${r.url}/load`)).json()).toEqual({ server_load: 0 });
   });
 
+  it("answers /v1/rerank in vLLM's shape: results best first with their text, usage, top_n", async () => {
+    const r = await start();
+    const rerank = (body: unknown) =>
+      fetch(`${r.url}/v1/rerank`, { method: "POST", body: JSON.stringify(body) });
+    const documents = ["pandas eat bamboo", "hi", { text: "the giant panda is a bear" }];
+    const body = await (await rerank({ model: "reranker", query: "panda?", documents })).json();
+    expect(body).toMatchObject({ model: "reranker", usage: { total_tokens: 2 + 5 + 1 + 7 } });
+    expect(body.id).toMatch(/^rerank-/);
+    const scores = body.results.map((x: { relevance_score: number }) => x.relevance_score);
+    expect(scores).toEqual([...scores].sort((a: number, b: number) => b - a));
+    expect(body.results.map((x: { index: number }) => x.index).sort()).toEqual([0, 1, 2]);
+    const hit = body.results.find((x: { index: number }) => x.index === 2);
+    expect(hit.document).toEqual({ text: "the giant panda is a bear" });
+    const top = await (await rerank({ query: "panda?", documents, top_n: 1 })).json();
+    expect(top.results).toEqual(body.results.slice(0, 1));
+    expect((await rerank({ query: 3, documents })).status).toBe(400);
+    expect(r.stats.rerankRequests).toBe(2);
+  });
+
   it("exposes vLLM's V1 metric names, and the deprecated v0 names when asked", async () => {
     const r = await start({ legacyMetrics: true });
     await fetch(`${r.url}/v1/chat/completions`, {
