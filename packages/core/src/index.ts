@@ -26,7 +26,7 @@ export * from "./messages.js";
 export * from "./middleware/index.js";
 export * from "./model.js";
 export { pipe } from "./pipe.js";
-export type {} from "./registry/registry-events.js";
+export type { UnknownModelLookup } from "./registry/registry-events.js";
 export type {} from "./shared-state/shared-state-events.js";
 export { collect } from "./stream/model-stream.js";
 export type { EvalScored, RetrievalFinished } from "./telemetry/telemetry-events.js";
