@@ -8,6 +8,7 @@ export {
   seededRandom,
 } from "./candidate.js";
 export { type KvCostOptions, kvCost } from "./kv-cost.js";
+export { PrefillLedger } from "./prefill-ledger.js";
 export { type PrefixAffinityOptions, prefixAffinity } from "./prefix-affinity.js";
 export { PrefixIndex } from "./prefix-index.js";
 export {

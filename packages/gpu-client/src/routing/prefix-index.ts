@@ -25,14 +25,19 @@ export class PrefixIndex {
     return n;
   }
 
-  /** Records that the endpoint took a request with this prompt. */
+  /**
+   * Records that the endpoint took a request with this prompt. Blocks are recorded last block
+   * first, so a prompt's head is its most recent entry and ages out last: vLLM frees a finished
+   * sequence's blocks tail first for the same reason, and a prefix matches only while its first
+   * block is held (recording head first let the index forget prefixes the engine still held).
+   */
   record(endpoint: string, hashes: readonly number[]): void {
     let lru = this.#byEndpoint.get(endpoint);
     if (!lru) {
       lru = new LRUCache<number, true>({ max: Math.max(1, Math.floor(this.#capacity(endpoint))) });
       this.#byEndpoint.set(endpoint, lru);
     }
-    for (const hash of hashes) lru.set(hash, true);
+    for (let i = hashes.length - 1; i >= 0; i--) lru.set(hashes[i]!, true);
   }
 
   /** Forgets an endpoint's entries (its cache is gone). */

@@ -254,11 +254,21 @@ describe("the prefix index", () => {
   });
 
   it("holds what the endpoint's cache holds, oldest out first", () => {
+    const index = new PrefixIndex(() => 3);
+    index.record("a", [1, 2, 3]);
+    index.record("a", [7, 8]);
+    expect(index.size("a")).toBe(3);
+    expect(index.match("a", [7, 8])).toBe(2);
+    expect(index.match("a", [1])).toBe(1);
+    expect(index.match("a", [1, 2])).toBe(1);
+  });
+
+  it("ages a prompt out tail first, as vLLM frees a sequence's blocks, so its head matches longest", () => {
     const index = new PrefixIndex(() => 2);
     index.record("a", [1, 2, 3]);
     expect(index.size("a")).toBe(2);
-    expect(index.match("a", [2, 3])).toBe(2);
-    expect(index.match("a", [1])).toBe(0);
+    expect(index.match("a", [1, 2, 3])).toBe(2);
+    expect(index.match("a", [3])).toBe(0);
   });
 });
 
@@ -290,9 +300,27 @@ describe("kv-cost", () => {
       [c("a", { inflightTokens: 100 }), c("b", { inflightTokens: 300, weight: 4 })],
       input("", { tokens: 250, outputTokens: 50 }),
     );
-    // a: 200 prompt tokens / 10 + 100 / 10 = 30; b: 20 + 300 / 10 / 4 = 27.5.
-    expect(decision.scores).toEqual({ a: -30, b: -27.5 });
+    // a: 200 prompt tokens / 10 + 100 / 10 = 30; b, four times the capacity: (20 + 30) / 4 = 12.5.
+    expect(decision.scores).toEqual({ a: -30, b: -12.5 });
     expect(decision.endpoint).toBe("b");
+  });
+
+  it("adds the uncached tokens still queued for prefill there (Dynamo's active prefill tokens) until their first token", () => {
+    const policy = kvCost({ blockSize: 10, overlapWeight: 2 });
+    const cold = input("q".repeat(64 * 4), { tokens: 250, outputTokens: 50 });
+    // a was sent a 200-token cold prompt, then its 100-token repeat, which hit the prefix.
+    policy.commit?.("a", cold);
+    policy.commit?.("a", { ...cold, tokens: 150 });
+    const probe = input("", { tokens: 60, outputTokens: 10 });
+    // Both still before their first token: 2 × (200 + 0 + 50) / 10 = 50 for a, 2 × 50 / 10 = 10 for b.
+    const both = policy.pick([c("a", { prefilling: 2 }), c("b")], probe);
+    expect(both.scores).toEqual({ a: -50, b: -10 });
+    // The older one had its first token: only the newest (fully cached, 0 tokens) is still queued.
+    expect(policy.pick([c("a", { prefilling: 1 }), c("b")], probe).scores).toEqual({ a: -10, b: -10 });
+    // Without a prefilling count, requests in flight stand in for it.
+    expect(policy.pick([c("a", { inflight: 2 }), c("b")], probe).scores?.a).toBe(-50);
+    policy.forget?.("a");
+    expect(policy.pick([c("a", { prefilling: 2 }), c("b")], probe).scores?.a).toBe(-10);
   });
 
   it("breaks a tie in cost at random", () => {
