@@ -6,19 +6,19 @@
 //
 //   node scripts/bench.mjs bench/src/eval/speed.ts [bench arguments]
 //
-// KEEL_BENCH_SOURCES=1 skips the build and runs the sources (quick iteration while changing code;
-// not for figures you report).
+// `--sources` (anywhere in the arguments) skips the build and runs the sources: quick iteration
+// while changing code, not for figures you report.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 
-const [file, ...args] = process.argv.slice(2);
+const fromSources = process.argv.includes("--sources");
+const [file, ...args] = process.argv.slice(2).filter((arg) => arg !== "--sources");
 if (!file) {
   console.error("usage: node scripts/bench.mjs <bench file> [arguments]");
   process.exit(2);
 }
 
 const root = new URL("..", import.meta.url);
-const fromSources = process.env.KEEL_BENCH_SOURCES === "1";
 if (!fromSources) {
   console.error("bench: building the packages (measured from their dist)…");
   const build = spawnSync(
