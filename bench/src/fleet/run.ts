@@ -17,6 +17,7 @@ import {
   routeOf,
 } from "@keel/gpu-client";
 import { lockstep } from "./lockstep.js";
+import { type PickTrace, tracePicks } from "./trace.js";
 import { makeRequests, rng, SHAPE, tenantsFor } from "./workloads.js";
 
 const { values } = parseArgs({
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
   },
 });
+// With FLEET_BENCH_DUMP=<dir>, every run's outcomes and routing trace are written there (tail.ts reads them).
+const DUMP = process.env.FLEET_BENCH_DUMP;
 const REPLICAS = Number(values.replicas);
 const REQUESTS = Number(values.requests);
 const BLOCKS = Number(values.blocks);
@@ -71,8 +74,17 @@ interface Outcome {
 }
 
 /** One run: fresh replicas, the requests at `rate` req/s (Infinity: all at once), optionally a crash. */
-async function runOne(policy: RoutingPolicy, requests: ModelRequest[], rate: number, crashAt?: number) {
+async function runOne(untraced: RoutingPolicy, requests: ModelRequest[], rate: number, crashAt?: number) {
   const outcomes: Outcome[] = [];
+  let arrived = -1;
+  const traced = DUMP
+    ? tracePicks(
+        untraced,
+        () => sim?.replicas ?? [],
+        () => arrived,
+      )
+    : undefined;
+  const policy = traced?.policy ?? untraced;
   let rerouted = 0;
   let routed = 0;
   // The fleet's clock is the simulated one, so metric staleness is judged in simulated time.
@@ -122,6 +134,7 @@ async function runOne(policy: RoutingPolicy, requests: ModelRequest[], rate: num
     await sim.advanceTo(at);
     if (crashAt !== undefined && i === crashAt) sim.replicas[0]!.fault({ kind: "crash" });
     const outcome: Outcome = { arrivedAt: sim.now, outputTokens: 0 };
+    arrived = i;
     outcomes.push(outcome);
     void (async () => {
       try {
@@ -165,7 +178,12 @@ async function runOne(policy: RoutingPolicy, requests: ModelRequest[], rate: num
   }
   fleet.close();
   await sim.close();
-  return { outcomes, hitRate: queries ? hits / queries : 0, rerouted };
+  return {
+    outcomes,
+    hitRate: queries ? hits / queries : 0,
+    rerouted,
+    picks: traced?.picks ?? ([] as PickTrace[]),
+  };
 }
 
 function pct(values: number[], p: number): number {
@@ -219,13 +237,12 @@ for (const workload of values.workloads.split(",").filter(Boolean) as ("shared-p
   const requests = requestsFor(workload, REQUESTS, SEED);
   for (const load of values.loads.split(",").map(Number)) {
     for (const name of values.policies.split(",")) {
-      const { outcomes, hitRate } = await runOne(POLICIES[name]!(), requests, cap * load);
+      const { outcomes, hitRate, picks } = await runOne(POLICIES[name]!(), requests, cap * load);
       const s = summarize(outcomes);
-      if (process.env.FLEET_BENCH_DUMP)
-        writeFileSync(
-          `${process.env.FLEET_BENCH_DUMP}/${workload}-${load}-${name}.json`,
-          JSON.stringify(outcomes),
-        );
+      if (DUMP) {
+        writeFileSync(`${DUMP}/${workload}-${load}-${name}.json`, JSON.stringify(outcomes));
+        writeFileSync(`${DUMP}/${workload}-${load}-${name}.trace.json`, JSON.stringify(picks));
+      }
       const steady = (f: (o: Outcome) => number, p: number) => round(pct(s.ok.map(f), p));
       console.log(
         JSON.stringify({
@@ -246,6 +263,13 @@ for (const workload of values.workloads.split(",").filter(Boolean) as ("shared-p
               0.99,
             ),
           ),
+          // Measured requests that found under half their prompt cached: they prefill (nearly)
+          // all of it, so their TTFT cannot be short; once they are over 1% of the requests, they
+          // set the TTFT P99.
+          cold_share:
+            Math.round(
+              (s.ok.filter((o) => o.cachedTokens! < o.promptTokens! / 2).length / s.ok.length) * 1000,
+            ) / 1000,
         }),
       );
     }
