@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { AbortedError, TimeoutError } from "../errors.js";
+import { AbortedError, OverloadedError, TimeoutError } from "../errors.js";
 import type { CallOptions, StreamEvent } from "../model.js";
 import { pipe, wrapModel } from "../pipe.js";
 import { type ScriptStep, scriptedModel } from "../testing/index.js";
@@ -88,6 +88,33 @@ describe("timeout: a shorter stream limit still fires when `ms` is set", () => {
   });
 });
 
+describe("timeout: an idle limit alone sets no first-token limit", () => {
+  it("waits up to idleMs for the first event, then reports the stream as stalled", async () => {
+    const { hub, of } = recordEvents();
+    const slowStart = scriptedModel([
+      {
+        events: [
+          { type: "pause", ms: 250 },
+          { type: "text-delta", text: "slow start" },
+        ],
+      },
+    ]);
+    const started = drain(pipe(slowStart, timeout({ idleMs: 300, events: hub })).stream(req));
+    await vi.advanceTimersByTimeAsync(250);
+    const { seen, error } = await started;
+    expect(error).toBeUndefined();
+    expect(textOf(seen)).toBe("slow start");
+
+    const silent = scriptedModel([{ text: "never", delayMs: 5000 }]);
+    const stalled = drain(pipe(silent, timeout({ idleMs: 300, events: hub })).stream(req));
+    await vi.advanceTimersByTimeAsync(299);
+    expect(of("timeout.fired")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await stalled).error?.message).toMatch(/stalled: no event for 300 ms/);
+    expect(of("timeout.fired")).toMatchObject([{ afterMs: 300, limit: "idle" }]);
+  });
+});
+
 describe("timeout: which limit is reported", () => {
   it("reports its own limit when the model further in hits the deadline it was given first", async () => {
     const { hub, of } = recordEvents();
@@ -133,7 +160,7 @@ describe("timeout: the request behind a stream", () => {
     return { model, calls };
   }
 
-  it("is aborted with AbortedError when the consumer stops early, and left alone when the stream ends", async () => {
+  it("is aborted with AbortedError when the consumer stops early or the stream fails, and left alone when it ends", async () => {
     const stopped = spied([
       {
         events: [
@@ -148,10 +175,55 @@ describe("timeout: the request behind a stream", () => {
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toBeInstanceOf(AbortedError);
 
+    const failing = spied([
+      {
+        events: [
+          { type: "text-delta", text: "a" },
+          { type: "fail", error: new OverloadedError("busy") },
+        ],
+      },
+    ]);
+    expect((await drain(pipe(failing.model, timeout({ ms: 60_000 })).stream(req))).error).toBeInstanceOf(
+      OverloadedError,
+    );
+    expect(failing.calls[0]?.signal?.reason).toBeInstanceOf(AbortedError);
+
     const finished = spied(["complete"]);
     const { error } = await drain(pipe(finished.model, timeout({ ms: 60_000 })).stream(req));
     expect(error).toBeUndefined();
     expect(finished.calls[0]?.signal?.aborted).toBe(false);
+  });
+});
+
+describe("timeout: closing a stream", () => {
+  it("closes a stream that was never read without calling the model", async () => {
+    const model = scriptedModel(["unused"]);
+    const stream = pipe(model, timeout({ ms: 1000 })).stream(req);
+    await expect(stream[Symbol.asyncIterator]().return?.()).resolves.toMatchObject({ done: true });
+    await expect(stream.response).rejects.toBeInstanceOf(AbortedError);
+    expect(model.requests).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("does not keep the consumer waiting on a model that never finishes closing", async () => {
+    const stuck = wrapModel(scriptedModel(["x"]), {
+      stream: () => ({
+        response: new Promise(() => {}),
+        [Symbol.asyncIterator]: () => ({
+          next: async () => ({ done: false as const, value: { type: "text-delta" as const, text: "a" } }),
+          return: () => new Promise<IteratorResult<StreamEvent>>(() => {}),
+        }),
+      }),
+    });
+    const stream = pipe(stuck, timeout({ idleMs: 1000 })).stream(req);
+    let closed = false;
+    const reading = (async () => {
+      for await (const e of stream) if (e.type === "text-delta") break;
+      closed = true;
+    })();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(closed).toBe(true);
+    await reading;
   });
 });
 
