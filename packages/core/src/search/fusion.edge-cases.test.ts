@@ -60,11 +60,12 @@ describe("fusion refuses bad options and input with a typed, explained error", (
     }
   });
 
-  it("refuses weights that are negative, not finite, or not one per list", () => {
+  it("refuses weights that are negative, not finite, not an array, or not one per list", () => {
     expect(() => weightedFusion([list], { weights: [-0.5] })).toThrow(
       "weightedFusion: weights must be finite numbers >= 0, got -0.5",
     );
     expect(() => weightedFusion([list], { weights: [Number.NaN] })).toThrow(InvalidRequestError);
+    expect(() => weightedFusion([list], { weights: null as never })).toThrow(InvalidRequestError);
     expect(() => weightedFusion([list, list], { weights: [1] })).toThrow(
       "weightedFusion: weights must have one number per list (2), got 1",
     );

@@ -29,7 +29,9 @@ describe("reciprocalRankFusion", () => {
   });
 
   it("refuses malformed input", () => {
-    expect(() => reciprocalRankFusion([bm25], { weights: [1, 1] })).toThrow(/one number per list/);
+    expect(() => reciprocalRankFusion([bm25], { weights: [1, 1] })).toThrow(
+      "reciprocalRankFusion: weights must have one number per list (1), got 2",
+    );
     expect(() => reciprocalRankFusion([[{ id: "x", score: Number.NaN }]])).toThrow(
       /"x" has a non-finite score/,
     );
