@@ -1,38 +1,17 @@
-import { EventHub, type KeelEvent } from "@keel/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ServerKind } from "../server-kinds.js";
-import { type SimReplica, startReplicas } from "../simulator/replica-server.js";
-import { createFleet, type Fleet } from "./fleet.js";
+import type { SimReplica } from "../simulator/replica-server.js";
+import { simFleets } from "./__fixtures__/sim-fleet.js";
 
-const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
-const FAST = { timeScale: 40, numGpuBlocks: 2000, requestOverheadMs: 5 };
+const start = simFleets();
 
+/** One fast simulated replica per kind behind a started fleet (no periodic health checks). */
 let replicas: SimReplica[] = [];
-let fleets: Fleet[] = [];
-afterEach(async () => {
-  for (const f of fleets) f.close();
-  await Promise.all(replicas.map((r) => r.close()));
-  replicas = [];
-  fleets = [];
-});
-
-async function setup(kinds: ServerKind[], options: { firstTokenTimeoutMs?: number } = {}) {
-  replicas = await startReplicas(kinds.length, () => FAST);
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  const fleet = createFleet({
-    model: MODEL,
-    endpoints: replicas.map((r, i) => ({ url: r.url, id: `r${i}`, kind: kinds[i]! })),
-    events: hub,
-    healthTimeoutMs: 5000,
-    healthIntervalMs: 60_000,
-    ...options,
-  });
-  fleets.push(fleet);
-  await fleet.start();
-  return { fleet, seen };
-}
+const setup = async (kinds: ServerKind[], options: { firstTokenTimeoutMs?: number } = {}) => {
+  const started = await start({ kinds, fleet: { healthIntervalMs: 60_000, ...options } });
+  replicas = started.replicas;
+  return started;
+};
 
 const DOCS = ["the giant panda is a bear", "hi", "pandas eat bamboo in china", "a list of prime numbers"];
 
@@ -72,8 +51,6 @@ describe("fleet rerank and tokenize against simulated vLLM replicas", () => {
     const { fleet } = await setup(["tgi", "vllm"]);
     for (let i = 0; i < 3; i++) expect((await fleet.rerank("q", DOCS)).endpoint).toBe("r1");
     expect(replicas[0]!.stats.rerankRequests).toBe(0);
-    fleets[0]!.close();
-    await Promise.all(replicas.map((r) => r.close()));
     const { fleet: ollama } = await setup(["ollama"]);
     await expect(ollama.tokenize("x")).rejects.toMatchObject({ code: "provider-unavailable" });
     await expect(ollama.rerank("q", DOCS)).rejects.toThrow(/no healthy endpoint serves rerank/);

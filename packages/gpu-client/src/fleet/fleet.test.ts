@@ -1,39 +1,21 @@
-import { EventHub, type KeelEvent, type ModelRequest } from "@keel/core";
-import { afterEach, describe, expect, it } from "vitest";
+import type { ModelRequest } from "@keel/core";
+import { describe, expect, it } from "vitest";
 import type { Candidate, RoutingPolicy } from "../routing/candidate.js";
 import { leastOutstanding, roundRobin } from "../routing/simple-policies.js";
-import { type SimReplica, startReplicas } from "../simulator/replica-server.js";
-import { createFleet, type Fleet, type FleetOptions, routeOf } from "./fleet.js";
+import type { ReplicaOptions, SimReplica } from "../simulator/replica-server.js";
+import { MODEL, simFleets } from "./__fixtures__/sim-fleet.js";
+import { createFleet, type FleetOptions, routeOf } from "./fleet.js";
 
-const MODEL = "meta-llama/Llama-3.1-8B-Instruct";
-// Small, fast replicas: 40x real time, a 2,000-block cache so KV pressure shows quickly.
-const FAST = { timeScale: 40, numGpuBlocks: 2000, requestOverheadMs: 5 };
+const start = simFleets();
 
+// The replicas of the last fleet `setup` started (the fixture closes them after each test).
 let replicas: SimReplica[] = [];
-let fleets: Fleet[] = [];
-afterEach(async () => {
-  for (const f of fleets) f.close();
-  await Promise.all(replicas.map((r) => r.close()));
-  replicas = [];
-  fleets = [];
-});
-
-async function setup(count: number, options: Partial<FleetOptions> = {}, replicaOptions = {}) {
-  replicas = await startReplicas(count, () => ({ ...FAST, ...replicaOptions }));
-  const hub = new EventHub();
-  const seen: KeelEvent[] = [];
-  hub.on((e) => seen.push(e));
-  const fleet = createFleet({
-    model: MODEL,
-    endpoints: replicas.map((r, i) => ({ url: r.url, id: `r${i}` })),
-    events: hub,
-    healthTimeoutMs: 5000,
-    ...options,
-  });
-  fleets.push(fleet);
-  await fleet.start();
-  return { fleet, seen };
-}
+/** `count` fast simulated replicas behind one started fleet. */
+const setup = async (count: number, fleet: Partial<FleetOptions> = {}, replica: ReplicaOptions = {}) => {
+  const started = await start({ count, fleet, replica });
+  replicas = started.replicas;
+  return started;
+};
 
 /** Waits (up to 10 s) until `condition` holds. */
 async function until(condition: () => boolean): Promise<void> {
@@ -282,18 +264,14 @@ describe("fleet against simulated vLLM replicas", () => {
   });
 
   it("queues past each replica's KV budget, serves by priority, and sheds with OverloadedError", async () => {
-    replicas = await startReplicas(1, () => FAST);
-    const seen: KeelEvent[] = [];
-    const hub = new EventHub();
-    hub.on((e) => seen.push(e));
     // Room for one request at a time (each reserves about 200 tokens).
-    const f = createFleet({
-      model: MODEL,
-      endpoints: [{ url: replicas[0]!.url, kvCapacityTokens: 300 }],
-      events: hub,
-      queue: { maxLength: 2, timeoutMs: 120_000 },
+    const { fleet: f, seen } = await start({
+      fleet: (started) => ({
+        endpoints: [{ url: started[0]!.url, kvCapacityTokens: 300 }],
+        queue: { maxLength: 2, timeoutMs: 120_000 },
+      }),
+      start: false,
     });
-    fleets.push(f);
     const order: string[] = [];
     const run = (name: string, priority: number) =>
       f
@@ -314,13 +292,13 @@ describe("fleet against simulated vLLM replicas", () => {
   });
 
   it("sheds a request that waited longer than the queue timeout", async () => {
-    replicas = await startReplicas(1, () => FAST);
-    const f = createFleet({
-      model: MODEL,
-      endpoints: [{ url: replicas[0]!.url, kvCapacityTokens: 1500 }],
-      queue: { timeoutMs: 50 },
+    const { fleet: f } = await start({
+      fleet: (started) => ({
+        endpoints: [{ url: started[0]!.url, kvCapacityTokens: 1500 }],
+        queue: { timeoutMs: 50 },
+      }),
+      start: false,
     });
-    fleets.push(f);
     const busy = f.model().generate(ask("busy", 1000));
     await expect(f.model().generate(ask("waits", 800))).rejects.toMatchObject({
       name: "OverloadedError",
@@ -344,18 +322,15 @@ describe("fleet against simulated vLLM replicas", () => {
   });
 
   it("routes adapter requests to replicas that hold the adapter and loads it on demand", async () => {
-    replicas = await startReplicas(2, (i) => ({ ...FAST, adapters: i === 1 ? ["sql-lora"] : [] }));
-    const hub = new EventHub();
-    const seen: KeelEvent[] = [];
-    hub.on((e) => seen.push(e));
-    const f = createFleet({
-      model: MODEL,
-      endpoints: replicas.map((r, i) => ({ url: r.url, id: `r${i}` })),
-      adapters: { "chat-lora": "/adapters/chat" },
-      events: hub,
+    const {
+      fleet: f,
+      seen,
+      replicas,
+    } = await start({
+      count: 2,
+      replica: (i) => ({ adapters: i === 1 ? ["sql-lora"] : [] }),
+      fleet: { adapters: { "chat-lora": "/adapters/chat" } },
     });
-    fleets.push(f);
-    await f.start();
     for (let i = 0; i < 3; i++)
       expect(routeOf(await f.model("sql-lora").generate(ask(`select ${i}`)))!.endpoint).toBe("r1");
     const loaded = await f.model("chat-lora").generate(ask("hi"));
