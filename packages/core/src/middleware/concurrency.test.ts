@@ -6,8 +6,9 @@ import {
   OverloadedError,
   TimeoutError,
 } from "../errors.js";
-import type { ModelRequest, ModelStream } from "../model.js";
-import { pipe } from "../pipe.js";
+import type { CallOptions, ModelRequest, ModelStream } from "../model.js";
+import { pipe, wrapModel } from "../pipe.js";
+import { memorySharedState } from "../shared-state/memory-shared-state.js";
 import { scriptedModel } from "../testing/index.js";
 import { drain, recordEvents, settle } from "./__fixtures__/harness.js";
 import { concurrency } from "./concurrency.js";
@@ -70,6 +71,7 @@ describe("concurrency: generate", () => {
     const r = await second;
     expect(!r.ok && r.error).toBeInstanceOf(TimeoutError);
     expect(!r.ok && r.error.message).toMatch(/timed out after 100 ms in the concurrency queue/);
+    expect(!r.ok && r.error.provider).toBe("scripted");
     await vi.advanceTimersByTimeAsync(900);
     expect((await first).ok).toBe(true);
     expect(askedOf(model)).toEqual(["a"]);
@@ -95,7 +97,10 @@ describe("concurrency: generate", () => {
     const waiting = settle(limited.generate(ask("b")));
     await expect(limited.generate(ask("c"))).rejects.toSatisfy(
       (e: KeelError) =>
-        e instanceof OverloadedError && e.retryable && /1 queued \(maxQueue 1\)/.test(e.message),
+        e instanceof OverloadedError &&
+        e.retryable &&
+        e.provider === "scripted" &&
+        /1 queued \(maxQueue 1\)/.test(e.message),
     );
     await vi.runAllTimersAsync();
     expect((await running).ok && (await waiting).ok).toBe(true);
@@ -158,9 +163,70 @@ describe("concurrency: generate", () => {
     await Promise.all(calls);
   });
 
-  it("rejects bad options clearly", () => {
+  it("rejects bad options clearly, naming the middleware and the option", () => {
     expect(() => concurrency({ max: 0 })).toThrow(InvalidRequestError);
-    expect(() => concurrency({ max: 1.5 })).toThrow(/`max` must be an integer >= 1/);
+    expect(() => concurrency({ max: 1.5 })).toThrow("concurrency: option `max` must be an integer >= 1");
+    expect(() => concurrency({ max: 1, queueTimeoutMs: -1 })).toThrow(
+      "concurrency: option `queueTimeoutMs` must be a number >= 0",
+    );
+    expect(() => concurrency({ max: 1, maxQueue: 1.5 })).toThrow(
+      "concurrency: option `maxQueue` must be an integer >= 0, got 1.5",
+    );
+    expect(() => concurrency({ max: 1, leaseMs: 0 })).toThrow(
+      "concurrency: option `leaseMs` must be a number > 0",
+    );
+    expect(() => concurrency({ max: 1, pollMs: 0 })).toThrow(
+      "concurrency: option `pollMs` must be a number > 0",
+    );
+  });
+
+  it("leaves no timer behind when a call with a queue limit gets its slot in time", async () => {
+    const model = scriptedModel([{ text: "ok", delayMs: 100 }]);
+    const limited = pipe(model, concurrency({ max: 1, queueTimeoutMs: 1000 }));
+    const calls = [settle(limited.generate(ask("a"))), settle(limited.generate(ask("b")))];
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await Promise.all(calls)).every((r) => r.ok)).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("passes on the caller's own timeout while queued, rather than calling it a queue timeout", async () => {
+    const model = scriptedModel([{ text: "ok", delayMs: 100 }]);
+    const limited = pipe(model, concurrency({ max: 1 }));
+    const outer = new TimeoutError("the caller's own limit");
+    const controller = new AbortController();
+    const first = settle(limited.generate(ask("a")));
+    const second = settle(limited.generate(ask("b"), { signal: controller.signal }));
+    await vi.advanceTimersByTimeAsync(10);
+    controller.abort(outer);
+    const r = await second;
+    expect(!r.ok && r.error).toBe(outer);
+    await vi.runAllTimersAsync();
+    await first;
+  });
+
+  it("with a store, leases slots under the key `concurrency` for 10 s, and a waiting call asks again every 25 ms", async () => {
+    const store = memorySharedState();
+    const asked: Array<{ key: string; leaseMs: number; at: number }> = [];
+    const spied = new Proxy(store, {
+      get(target, name) {
+        if (name === "acquireLease")
+          return (key: string, max: number, leaseMs: number) => {
+            asked.push({ key, leaseMs, at: Date.now() });
+            return target.acquireLease(key, max, leaseMs);
+          };
+        const value = Reflect.get(target, name);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const model = scriptedModel([{ text: "ok", delayMs: 100 }]);
+    const limited = pipe(model, concurrency({ max: 1, store: spied }));
+    const calls = [settle(limited.generate(ask("a"))), settle(limited.generate(ask("b")))];
+    await vi.advanceTimersByTimeAsync(99);
+    expect(asked[0]).toMatchObject({ key: "concurrency", leaseMs: 10_000 });
+    // The first call's lease, then the waiting call's first ask and one every 25 ms.
+    expect(asked.map((a) => a.at)).toEqual([0, 0, 0, 25, 50, 75].map((ms) => ms + asked[0]!.at));
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await Promise.all(calls)).every((r) => r.ok)).toBe(true);
   });
 });
 
@@ -236,6 +302,25 @@ describe("concurrency: stream", () => {
     expect(response.timings.queuedMs).toBe(300);
     expect(response.timings.totalMs).toBe(300);
     await first;
+  });
+
+  it("hands the caller's options on to the inner model's stream", async () => {
+    const inner = scriptedModel(["ok"]);
+    const seen: CallOptions[] = [];
+    const model = wrapModel(inner, {
+      stream: (r, o) => {
+        seen.push(o ?? {});
+        return inner.stream(r, o);
+      },
+    });
+    const deadline = Date.now() + 60_000;
+    const stream = pipe(model, concurrency({ max: 1 })).stream(ask("s"), {
+      deadline,
+      context: { runId: "r1" },
+    });
+    expect(await drainError(stream)).toBeUndefined();
+    expect(seen[0]).toMatchObject({ deadline, context: { runId: "r1" } });
+    expect(seen[0]?.signal).toBeInstanceOf(AbortSignal);
   });
 
   it("aborting a stream while it is queued fails it and leaves the queue", async () => {
