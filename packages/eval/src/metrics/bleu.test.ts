@@ -120,6 +120,19 @@ describe("smoothing methods called directly", () => {
     expect(() => sentenceBleu([t("a b c")], t("a b x"), { smoothing: smoothing.method6 })).toThrow(
       /non-zero trigram precision/,
     );
+    // It needs a trigram order at all: two weights are refused as such, three are enough.
+    expect(() =>
+      sentenceBleu([t("the cat sat on a mat")], t("the cat sat on the mat"), {
+        weights: [0.5, 0.5],
+        smoothing: smoothing.method6,
+      }),
+    ).toThrow(EvalInputError);
+    expect(
+      sentenceBleu([t("the cat sat on a mat")], t("the cat sat on the mat"), {
+        weights: [1 / 3, 1 / 3, 1 / 3],
+        smoothing: smoothing.method6,
+      }),
+    ).toBeCloseTo(Math.exp((Math.log(p1) + Math.log(p2) + Math.log(p3)) / 3), 14);
   });
 });
 
