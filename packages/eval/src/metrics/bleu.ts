@@ -120,17 +120,17 @@ export function smoothingFunctions(params: { epsilon?: number; alpha?: number; k
   };
   return {
     /** No smoothing: a zero precision becomes the smallest normal double (the score is then ≈ 0). */
-    method0: ((p) => p.map((pi) => (pi.numerator !== 0 ? pi : FLOAT_MIN))) as SmoothingFunction,
+    method0: ((p) => p.map((pi) => (pi.numerator !== 0 ? pi : FLOAT_MIN))) satisfies SmoothingFunction,
     /** Add ε to zero numerators. */
     method1: ((p) =>
       p.map((pi) =>
         pi.numerator === 0 ? (pi.numerator + epsilon) / pi.denominator : pi,
-      )) as SmoothingFunction,
+      )) satisfies SmoothingFunction,
     /** Add 1 to numerator and denominator of orders ≥ 2 (Lin & Och 2004). */
     method2: ((p) =>
       p.map((pi, i) =>
         i === 0 ? pi : { numerator: pi.numerator + 1, denominator: pi.denominator + 1 },
-      )) as SmoothingFunction,
+      )) satisfies SmoothingFunction,
     /** NIST geometric sequence: the k-th zero precision becomes 1 / (2^k · denominator). */
     method3: ((p) => {
       let incvnt = 1;
@@ -140,11 +140,11 @@ export function smoothingFunctions(params: { epsilon?: number; alpha?: number; k
         incvnt++;
         return v;
       });
-    }) as SmoothingFunction,
+    }) satisfies SmoothingFunction,
     /** NLTK 3.8's method 4: zero precisions become ln(len) / (2^k · K · denominator) when len > 1. */
     method4,
     /** Average each precision with its neighbours (orders n−1, n, n+1). */
-    method5: ((p, ctx) => method5(p, ctx)) as SmoothingFunction,
+    method5: ((p, ctx) => method5(p, ctx)) satisfies SmoothingFunction,
     /** Interpolate with a prior from the two lower orders (Gao & He 2013); needs a non-zero trigram precision. */
     method6: ((p, { hypothesis }) => {
       if (p.length < 3 || p[2]!.numerator === 0)
@@ -158,9 +158,9 @@ export function smoothingFunctions(params: { epsilon?: number; alpha?: number; k
         out[i] = (m + alpha * pi0) / (l + alpha);
       }
       return out;
-    }) as SmoothingFunction,
+    }) satisfies SmoothingFunction,
     /** Method 4 then method 5. */
-    method7: ((p, ctx) => method5(method4(p, ctx), ctx)) as SmoothingFunction,
+    method7: ((p, ctx) => method5(method4(p, ctx), ctx)) satisfies SmoothingFunction,
   };
 }
 

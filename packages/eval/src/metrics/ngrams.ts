@@ -14,11 +14,6 @@ export function countNgrams(tokens: readonly string[], n: number): Map<string, n
   return counts;
 }
 
-/** Number of n-grams of order `n` in a sequence of `length` tokens. */
-export function ngramTotal(length: number, n: number): number {
-  return Math.max(0, length - n + 1);
-}
-
 /** Tokens of several sequences mapped to small integers (1…V), so n-grams can be counted by number. */
 export function internTokens(lists: readonly (readonly string[])[]): { ids: number[][]; base: number } {
   const table = new Map<string, number>();
