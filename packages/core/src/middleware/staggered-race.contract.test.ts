@@ -66,6 +66,8 @@ describe("staggeredRace", () => {
     expect(win).toEqual({ value: "second", index: 1, latencyMs: 250, attemptMs: 150 });
     expect(started[0]!.signal.aborted).toBe(true);
     expect(started[0]!.signal.reason).toBeInstanceOf(AbortedError);
+    // A loser's provider error, if it reports one, says why its request was cut.
+    expect((started[0]!.signal.reason as Error).message).toBe("another hedged request finished first");
     expect(started[2]!.signal.aborted).toBe(true);
     expect(started[1]!.signal.aborted).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
@@ -82,6 +84,26 @@ describe("staggeredRace", () => {
     started[0]!.resolve("late");
     await vi.advanceTimersByTimeAsync(0);
     expect(discard.mock.calls).toEqual([["late"]]);
+  });
+
+  it("drops a result that comes after the win quietly when no discard is given", async () => {
+    const { started, attempt } = controlledAttempts();
+    const race = staggeredRace(attempt, { delayMs: 100, maxExtra: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    started[1]!.resolve("winner");
+    await race;
+    const unhandled = vi.fn();
+    process.on("unhandledRejection", unhandled);
+    try {
+      started[0]!.resolve("late");
+      vi.useRealTimers();
+      // Node reports unhandled rejections once the microtask queue is empty.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off("unhandledRejection", unhandled);
+    }
   });
 
   it("waits for the attempts still running when one fails", async () => {
