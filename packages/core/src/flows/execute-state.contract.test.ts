@@ -189,6 +189,7 @@ describe("a check step", () => {
   }
 
   it.each([
+    ["nothing", undefined],
     ["null", null],
     ["a string", "yes"],
     ["a verdict whose pass is not a boolean", { pass: "yes" }],
