@@ -3,7 +3,12 @@ import type { ModelRequest } from "../model.js";
 import { scriptedModel } from "../testing/index.js";
 import { buildContinuationRequest, CONTINUE_INSTRUCTION } from "./continuation.js";
 
-const request: ModelRequest = { messages: [{ role: "user", content: "Describe a fox." }] };
+const request: ModelRequest = {
+  messages: [
+    { role: "system", content: "Be brief." },
+    { role: "user", content: "Describe a fox." },
+  ],
+};
 const openai = scriptedModel(["x"], { provider: "openai" });
 const anthropic = scriptedModel(["x"], { provider: "anthropic" });
 
@@ -32,6 +37,13 @@ describe("buildContinuationRequest (contract)", () => {
     expect(buildContinuationRequest(prefilled, "The fox ", anthropic).messages).toEqual([
       ...request.messages,
       { role: "assistant", content: "Answer: The fox" },
+    ]);
+  });
+
+  it("continues a request that has no messages of its own", () => {
+    expect(buildContinuationRequest({ messages: [] }, "The fox", openai).messages).toEqual([
+      { role: "assistant", content: "The fox" },
+      { role: "user", content: CONTINUE_INSTRUCTION },
     ]);
   });
 

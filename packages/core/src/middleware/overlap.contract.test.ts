@@ -7,6 +7,10 @@ describe("stripOverlap (contract)", () => {
     expect(stripOverlap("the environ", "ironment")).toBe("ment");
   });
 
+  it("drops a restart of a delivered text shorter than a mid-word repeat", () => {
+    expect(stripOverlap("Hi", "Hi there")).toBe(" there");
+  });
+
   it("does not split a number: digits are word characters", () => {
     expect(stripOverlap("version 12", "23 released")).toBe("23 released");
   });
@@ -46,6 +50,25 @@ describe("ContinuationJoiner (contract)", () => {
     const finish = { type: "finish", finishReason: "stop" } as const;
     expect(joiner.push(finish)).toEqual([finish]);
     expect(joiner.push({ type: "text-delta", text: "brown fox" })).toEqual([
+      { type: "text-delta", text: " fox" },
+    ]);
+  });
+
+  it("decides on the held text when other content arrives, passing it on before that content", () => {
+    const joiner = new ContinuationJoiner("The quick brown");
+    expect(joiner.push({ type: "text-delta", text: "quick" })).toEqual([]);
+    const finish = { type: "finish", finishReason: "stop" } as const;
+    expect(joiner.push(finish)).toEqual([{ type: "text-delta", text: "quick" }, finish]);
+  });
+
+  it.each([
+    ["usage", { type: "usage", usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 } }],
+    ["response metadata", { type: "response-metadata", requestId: "r" }],
+  ] as const)("keeps comparing across %s that arrives mid-repeat", (_name, event) => {
+    const joiner = new ContinuationJoiner("The quick brown");
+    expect(joiner.push({ type: "text-delta", text: "quick" })).toEqual([]);
+    expect(joiner.push(event)).toEqual([event]);
+    expect(joiner.push({ type: "text-delta", text: " brown fox" })).toEqual([
       { type: "text-delta", text: " fox" },
     ]);
   });
