@@ -1,4 +1,3 @@
-import type { IOType } from "node:child_process";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { InvalidRequestError } from "../errors.js";
 import {
@@ -16,8 +15,11 @@ export interface StdioServerConfig {
   /** The child's environment. Default: the SDK's safe subset of this process's (PATH, HOME, ...). */
   env?: Record<string, string>;
   cwd?: string;
-  /** Where the child's stderr goes. Default `inherit`. */
-  stderr?: IOType;
+  /**
+   * Where the child's stderr goes, as Node's `spawn` reads it (its `IOType`, spelled out so this
+   * entry's declarations need no Node types). Default `inherit`.
+   */
+  stderr?: "inherit" | "pipe" | "ignore" | "overlapped";
 }
 
 /** A server reached over HTTP: Streamable HTTP, or the older HTTP+SSE transport. */
