@@ -3,7 +3,7 @@
 // README), or one file against the tests beside it:
 //   KEEL_MUTATION_TESTS='packages/core/src/middleware/retry*.test.ts' \
 //     pnpm run mutation --mutate packages/core/src/middleware/retry.ts \
-//     --incrementalFile reports/mutation/by-file/retry.json
+//     --incrementalFile reports/mutation/by-file/retry.incremental.json
 // The tests run are the ones beside the code in scope (vitest.mutation.config.ts).
 // Results are kept in reports/mutation/incremental.json, so a rerun only tests mutants whose
 // code or covering tests changed. Static mutants (module-level constants) have no per-test
@@ -26,6 +26,10 @@ const mutate = [
   "!packages/core/src/guard/injection-weights.ts",
 ];
 
+// Where the reports go: `KEEL_MUTATION_REPORT` (one.sh sets it per run, so runs side by side
+// never read each other's report); the whole scope's run writes reports/mutation/mutation.json.
+const report = process.env.KEEL_MUTATION_REPORT ?? "reports/mutation/mutation";
+
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
@@ -38,8 +42,8 @@ export default {
   incremental: true,
   incrementalFile: "reports/mutation/incremental.json",
   reporters: ["json", "html", "clear-text", "progress"],
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: `${report}.json` },
+  htmlReporter: { fileName: `${report}.html` },
   clearTextReporter: { allowEmojis: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   // Only what the tests in scope load is copied into the sandbox.
