@@ -28,6 +28,7 @@ const mutate = [
 
 // Where the reports go: `KEEL_MUTATION_REPORT` (one.sh sets it per run, so runs side by side
 // never read each other's report); the whole scope's run writes reports/mutation/mutation.json.
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: read by a Stryker run, never by a turbo task
 const report = process.env.KEEL_MUTATION_REPORT ?? "reports/mutation/mutation";
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
