@@ -17,6 +17,14 @@ describe("createPseudonymizer", () => {
     expect(p.longestPlaceholder).toBe("<EMAIL_1>".length);
   });
 
+  it("numbers placeholders past 9 and restores the two-digit ones", () => {
+    const p = createPseudonymizer({ types: ["EMAIL"] });
+    const emails = Array.from({ length: 11 }, (_, i) => `user${i}@example.com`);
+    expect(p.pseudonymize(emails.join(" "))).toContain("<EMAIL_10> <EMAIL_11>");
+    expect(p.restore("<EMAIL_11> and <EMAIL_1>")).toBe("user10@example.com and user0@example.com");
+    expect(p.longestPlaceholder).toBe("<EMAIL_10>".length);
+  });
+
   it("keeps types apart and can be limited to some", () => {
     const p = createPseudonymizer({ types: ["IBAN"] });
     expect(p.pseudonymize("IBAN DE89 3704 0044 0532 0130 00, mail a@b.io")).toBe(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { NetworkError, OverloadedError } from "../errors.js";
+import { AbortedError, NetworkError, OverloadedError } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
 import { fallback } from "../middleware/fallback.js";
 import { hedge } from "../middleware/hedge.js";
@@ -8,7 +8,13 @@ import { pipe } from "../pipe.js";
 import { scriptedModel } from "../testing/scripted-model.js";
 import { ResidencyRefusedError } from "./guard-errors.js";
 import { guard } from "./guard-middleware.js";
-import { markSensitive, notApprovedForSensitive, onlyApprovedForSensitive } from "./residency.js";
+import {
+  isSensitive,
+  markSensitive,
+  notApprovedForSensitive,
+  onlyApprovedForSensitive,
+  SENSITIVE_KEY,
+} from "./residency.js";
 
 const ask = (content: string) => ({ messages: [{ role: "user" as const, content }] });
 const sensitive = (content: string) => markSensitive(ask(content));
@@ -113,5 +119,46 @@ describe("data residency through hedge", () => {
     expect(answer.text).toBe("approved answer");
     expect(calls).toBe(2);
     expect(hosted.requests).toHaveLength(0);
+  });
+});
+
+describe("notApprovedForSensitive", () => {
+  it("marks a request through the keel.sensitive metadata key, which a caller can also set", () => {
+    expect(SENSITIVE_KEY).toBe("keel.sensitive");
+    const marked = markSensitive({ ...ask("x"), metadata: { team: "a" } });
+    expect(marked.metadata).toEqual({ team: "a", "keel.sensitive": "true" });
+    expect(isSensitive({ ...ask("x"), metadata: { "keel.sensitive": "true" } })).toBe(true);
+    expect(isSensitive(ask("x"))).toBe(false);
+  });
+
+  it("streams a plain request to the unapproved model unchanged", async () => {
+    const hosted = scriptedModel(["hosted answer"], { id: "gpt", provider: "openai" });
+    const stream = pipe(hosted, notApprovedForSensitive()).stream(ask("weather?"));
+    expect((await stream.response).text).toBe("hosted answer");
+    expect(hosted.requests).toHaveLength(1);
+  });
+
+  it("says which model refused, in the event, and refuses a sensitive stream before sending", async () => {
+    const hub = new EventHub();
+    const log: KeelEvent[] = [];
+    hub.on((e) => log.push(e));
+    const hosted = scriptedModel(["hosted"], { id: "gpt", provider: "openai" });
+    const gated = pipe(hosted, notApprovedForSensitive({ events: hub }));
+    await expect(gated.stream(sensitive("x")).response).rejects.toBeInstanceOf(ResidencyRefusedError);
+    expect(hosted.requests).toHaveLength(0);
+    expect(log.find((e) => e.type === "residency.refused")).toMatchObject({
+      model: "gpt",
+      provider: "openai",
+    });
+  });
+
+  it("a refused stream of a call already cancelled reports the cancellation", async () => {
+    const hosted = scriptedModel(["hosted"], { id: "gpt", provider: "openai" });
+    const controller = new AbortController();
+    controller.abort();
+    const stream = pipe(hosted, notApprovedForSensitive()).stream(sensitive("x"), {
+      signal: controller.signal,
+    });
+    await expect(stream.response).rejects.toBeInstanceOf(AbortedError);
   });
 });
