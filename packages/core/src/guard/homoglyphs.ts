@@ -3,11 +3,11 @@
 // words that also hold ASCII letters keeps real Russian or Greek text intact while catching
 // "іgnоrе" spelled with Cyrillic і, о, е.
 const PAIRS =
-  "аa вb еe кk мm нh оo рp сc тt уy хx ѕs іi јj ԁd ԛq ԝw ѵv ӏl һh ɡg ɑa ɩi ο o α a ε e ι i κ k ν v ρ p τ t υ u χ x ϲ c Αa Βb Εe Ζz Ηh Ιi Κk Μm Νn Οo Ρp Τt Υy Χx Аa Вb Еe Кk Мm Нh Оo Рp Сc Тt Хx Ѕs Іi Јj";
+  "аa вb еe кk мm нh оo рp сc тt уy хx ѕs іi јj ԁd ԛq ԝw ѵv ӏl һh ɡg ɑa ɩi οo αa εe ιi κk νv ρp τt υu χx ϲc Αa Βb Εe Ζz Ηh Ιi Κk Μm Νn Οo Ρp Τt Υy Χx Аa Вb Еe Кk Мm Нh Оo Рp Сc Тt Хx Ѕs Іi Јj";
 
 const MAP = new Map<string, string>();
 for (const pair of PAIRS.split(" ")) {
-  const [from, to] = [...pair.replace(" ", "")];
+  const [from, to] = [...pair];
   if (from && to) MAP.set(from, to);
 }
 
