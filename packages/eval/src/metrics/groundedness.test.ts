@@ -11,6 +11,10 @@ describe("splitClaims", () => {
     ]);
   });
 
+  it("trims the spaces around a line break that has no sentence punctuation before it", () => {
+    expect(splitClaims("Paris is big  \n  Lyon is old")).toEqual(["Paris is big", "Lyon is old"]);
+  });
+
   it("drops pieces with no content words", () => {
     expect(splitClaims("It is. Paris is big.\n...\n")).toEqual(["Paris is big."]);
   });
