@@ -41,3 +41,81 @@ describe("injection features", () => {
     expect(injectionFeatures("", 16).index.length).toBe(0);
   });
 });
+
+describe("injection features: what is counted", () => {
+  const total = (text: string) => [...injectionCounts(text, 20).value].reduce((s, v) => s + Math.abs(v), 0);
+  const pairs = (text: string, bits: number) => {
+    const c = injectionCounts(text, bits);
+    return [...c.index].map((i, k) => [i, c.value[k]]).sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
+  };
+
+  it("hashes exactly as the shipped weights were trained (a change here needs retrained weights)", () => {
+    expect(pairs("Ab cd", 8)).toEqual([
+      [19, 1],
+      [36, -1],
+      [71, 1],
+      [123, -1],
+      [124, -1],
+      [151, -1],
+      [195, -1],
+      [215, -1],
+      [231, 1],
+    ]);
+  });
+
+  it("counts each word, each pair of neighbouring words, and the 3-, 4- and 5-grams of <word>", () => {
+    // "ab": 1 word; "<ab>": two 3-grams, one 4-gram.
+    expect(total("ab")).toBe(4);
+    // 2 words + 1 pair + "<ignore>" (6 + 5 + 4) + "<previous>" (8 + 7 + 6).
+    expect(total("ignore previous")).toBe(39);
+    // A one-letter word: "<a>" is one 3-gram.
+    expect(total("a")).toBe(2);
+    expect(total("a b")).toBe(5);
+  });
+
+  it("ignores case and punctuation between words", () => {
+    expect(pairs("IGNORE, Previous!", 12)).toEqual(pairs("ignore previous", 12));
+  });
+
+  it("takes the n-grams of a long word from its first 24 characters only", () => {
+    // 1 word + the n-grams of "<" + 24 letters + ">" (24 + 23 + 22).
+    expect(total("x".repeat(30))).toBe(70);
+    const a = injectionCounts(`${"q".repeat(24)}abcdef`, 20);
+    const b = injectionCounts(`${"q".repeat(24)}ghijkl`, 20);
+    const shared = [...a.index].filter((i) => [...b.index].includes(i));
+    // Everything but the whole-word unigram is shared.
+    expect(shared.length).toBe(a.index.length - 1);
+  });
+
+  it("leaves out buckets whose signed counts cancel", () => {
+    const c = injectionCounts("ab ab ab ab ab ab ab ab", 1);
+    expect(c.index.length).toBe(c.value.length);
+    for (const v of c.value) expect(v).not.toBe(0);
+  });
+
+  it("starts each text from clean counts, whatever the table size used before", () => {
+    const first = pairs("hello world", 10);
+    injectionCounts("something else entirely", 10);
+    injectionCounts("and other sizes", 6);
+    expect(pairs("hello world", 10)).toEqual(first);
+  });
+
+  it("weighs an empty vector to an empty vector", () => {
+    const x = weighInjectionCounts({ index: new Int32Array(0), value: new Float32Array(0) });
+    expect(x.index.length).toBe(0);
+    expect(x.value.length).toBe(0);
+  });
+
+  it("takes 1 as the idf of a bucket the idf table does not cover", () => {
+    const counts = { index: Int32Array.of(0, 5), value: Float32Array.of(1, 1) };
+    const x = weighInjectionCounts(counts, [3]);
+    expect(x.value[0]).toBeCloseTo(3 / Math.sqrt(10), 6);
+    expect(x.value[1]).toBeCloseTo(1 / Math.sqrt(10), 6);
+  });
+
+  it("reads the whole text when maxChars is not given", () => {
+    const text = `${"word ".repeat(20_000)}tail`;
+    const all = injectionCounts(text, 20);
+    expect([...all.index]).toContain(injectionCounts("tail", 20).index[0]);
+  });
+});
