@@ -4,14 +4,6 @@ import { InvalidRequestError } from "../errors.js";
 import { MemorySemanticStore } from "./memory-semantic-store.js";
 import { dotRow, unitVector } from "./semantic-store.js";
 
-/** Seeded uniform [0, 1) generator (mulberry32), so failures reproduce. */
-const seeded = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
-
 const entry = (id: string, storedAt = Date.now()) => ({
   id,
   prompt: id,
@@ -57,63 +49,6 @@ describe("MemorySemanticStore", () => {
     );
   });
 
-  it("prunes with quantized bounds yet returns exactly the full scan's entry and score, ties and thresholds included", async () => {
-    let checked = 0;
-    for (let trial = 0; trial < 120; trial++) {
-      const random = seeded(trial);
-      const dims = [2, 5, 32, 384][trial % 4]!;
-      const noise = () => (random() - 0.5) * [0, 1e-7, 1e-4, 0.05, 1][Math.floor(random() * 5)]!;
-      const centers = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
-        Array.from({ length: dims }, () => random() - 0.5),
-      );
-      const near = (base: ArrayLike<number>) => unitVector(Array.from(base, (x) => x + noise()))!;
-      const store = new MemorySemanticStore();
-      // The reference keeps rows in the store's documented slot order (swap-removal on delete),
-      // so an exact tie must resolve to the very same entry.
-      const slots: Array<{ id: string; vector: Float32Array }> = [];
-      const rows = 1 + Math.floor(random() * (dims === 384 ? 150 : 400));
-      for (let i = 0; i < rows; i++) {
-        const vector =
-          slots.length > 0 && random() < 0.1
-            ? slots[Math.floor(random() * slots.length)]!.vector.slice()
-            : near(centers[Math.floor(random() * centers.length)]!);
-        await store.add("s", vector, entry(`e${i}`));
-        slots.push({ id: `e${i}`, vector });
-      }
-      for (let d = Math.floor(random() * rows * 0.2); d > 0 && slots.length > 1; d--) {
-        const slot = Math.floor(random() * slots.length);
-        expect(await store.delete("s", slots[slot]!.id)).toBe(true);
-        const last = slots.pop()!;
-        if (slot < slots.length) slots[slot] = last;
-      }
-      for (let n = 0; n < 15; n++) {
-        const pick = random();
-        const query =
-          pick < 0.3
-            ? slots[Math.floor(random() * slots.length)]!.vector
-            : pick < 0.8
-              ? near(slots[Math.floor(random() * slots.length)]!.vector)
-              : near(centers[0]!);
-        let best = -1;
-        let bestScore = Number.NEGATIVE_INFINITY;
-        for (const [i, { vector }] of slots.entries()) {
-          const score = dotRow(vector, 0, query);
-          if (score > bestScore) [best, bestScore] = [i, score];
-        }
-        const justAbove = bestScore + Math.abs(bestScore) * 2 ** -52;
-        for (const min of [-2, bestScore, justAbove, bestScore - 1e-12, random() * 2 - 1]) {
-          const match = await store.search("s", query, min);
-          if (bestScore >= min) {
-            expect(match?.entry.id).toBe(slots[best]!.id);
-            expect(match?.similarity).toBe(bestScore);
-          } else expect(match).toBeUndefined();
-          checked++;
-        }
-      }
-    }
-    expect(checked).toBe(120 * 15 * 5);
-  });
-
   it("honours the threshold, replaces by id, and evicts the oldest when a scope is full", async () => {
     const store = new MemorySemanticStore({ maxEntriesPerScope: 2 });
     await store.add("s", unitVector([1, 0])!, entry("a", 1));
@@ -136,5 +71,160 @@ describe("MemorySemanticStore", () => {
     const match = await store.search("s", unitVector([1, 1])!, 0.1);
     expect(match?.entry.id).not.toMatch(/e[13]/);
     expect(store.size("s")).toBe(3);
+  });
+});
+
+/** A dense unit vector (every coordinate non-zero, so the quantized-bound path runs). */
+const dense = (...head: number[]) =>
+  unitVector([...head, ...Array.from({ length: 8 - head.length }, () => 0.01)])!;
+/** A sparse unit vector of 8 coordinates (one non-zero), so the sparse scan runs. */
+const sparse = (at: number) => unitVector(Array.from({ length: 8 }, (_, i) => (i === at ? 1 : 0)))!;
+/** Row `i` of a set of well-separated dense directions. */
+const direction = (i: number) =>
+  unitVector(Array.from({ length: 8 }, (_, j) => Math.sin((i + 1) * (j + 1)) + (j === i % 8 ? 3 : 0.1)))!;
+
+describe("MemorySemanticStore search and upkeep", () => {
+  it("finds nothing in a scope it has never seen, and keeps scopes apart", async () => {
+    const store = new MemorySemanticStore();
+    await store.add("a", dense(1), entry("x"));
+    expect(await store.search("b", dense(1), -1)).toBeUndefined();
+    expect(store.size("b")).toBe(0);
+    expect(store.size("a")).toBe(1);
+    expect((await store.search("a", dense(1), -1))?.entry.id).toBe("x");
+  });
+
+  it("rejects a vector whose length differs from the scope's, on add and on search", async () => {
+    const store = new MemorySemanticStore();
+    await store.add("s", dense(1), entry("x"));
+    const wrong = unitVector([1, 0, 0])!;
+    await expect(store.add("s", wrong, entry("y"))).rejects.toThrow(
+      new InvalidRequestError("semantic store: vector has 3 dimensions, this scope holds 8"),
+    );
+    await expect(store.search("s", wrong, 0)).rejects.toThrow("vector has 3 dimensions, this scope holds 8");
+    expect(store.size("s")).toBe(1);
+  });
+
+  it("serves a match scoring exactly the threshold, but not one just below it, on both scan paths", async () => {
+    for (const vector of [dense(1, 2, 3), sparse(2)]) {
+      const store = new MemorySemanticStore();
+      await store.add("s", vector, entry("x"));
+      const score = dotRow(vector, 0, vector);
+      const match = await store.search("s", vector, score);
+      expect(match?.entry.id).toBe("x");
+      expect(match?.similarity).toBe(score);
+      expect(await store.search("s", vector, score + 1e-6)).toBeUndefined();
+    }
+  });
+
+  it("resolves an exact tie to the entry added first, on both scan paths", async () => {
+    for (const vector of [dense(3, 1), sparse(5)]) {
+      const store = new MemorySemanticStore();
+      await store.add("s", vector, entry("first"));
+      await store.add("s", vector.slice(), entry("second"));
+      expect((await store.search("s", vector, 0.5))?.entry.id).toBe("first");
+    }
+  });
+
+  it("finds each of many entries by its own vector after the scope outgrows its first allocation", async () => {
+    const store = new MemorySemanticStore();
+    const count = 150;
+    for (let i = 0; i < count; i++) await store.add("s", direction(i), entry(`e${i}`));
+    expect(store.size("s")).toBe(count);
+    for (let i = 0; i < count; i++) {
+      const match = await store.search("s", direction(i), 0.999);
+      expect(match?.entry.id).toBe(`e${i}`);
+      expect(match?.similarity).toBeCloseTo(1, 5);
+    }
+  });
+
+  it("never serves an expired entry, even the best-scoring one, and sweeps it during the search", async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    for (const [best, other] of [
+      [dense(1, 0.2), dense(0.2, 1)],
+      [sparse(0), unitVector([0.8, 0.6, 0, 0, 0, 0, 0, 0])!],
+    ] as const) {
+      const store = new MemorySemanticStore();
+      await store.add("s", best, entry("short"), 1000);
+      await store.add("s", other, entry("long"), 5000);
+      vi.advanceTimersByTime(999);
+      expect((await store.search("s", best, 0))?.entry.id).toBe("short");
+      vi.advanceTimersByTime(1);
+      // At exactly its TTL the entry is gone.
+      expect((await store.search("s", best, 0))?.entry.id).toBe("long");
+      expect(store.size("s")).toBe(1);
+      vi.advanceTimersByTime(5000);
+    }
+  });
+
+  it("finds nothing, even at the lowest threshold, once every entry has expired", async () => {
+    vi.useFakeTimers({ now: 0 });
+    for (const vector of [dense(1), sparse(1)]) {
+      const store = new MemorySemanticStore();
+      await store.add("s", vector, entry("a"), 10);
+      await store.add("s", vector, entry("b"), 10);
+      vi.advanceTimersByTime(10);
+      expect(await store.search("s", vector, Number.NEGATIVE_INFINITY)).toBeUndefined();
+      expect(store.size("s")).toBe(0);
+    }
+  });
+
+  it("keeps an entry stored without a TTL (or with 0) for good", async () => {
+    vi.useFakeTimers({ now: 0 });
+    const store = new MemorySemanticStore();
+    await store.add("s", dense(1), entry("forever"));
+    await store.add("s", dense(0, 1), entry("zero"), 0);
+    vi.advanceTimersByTime(10 ** 12);
+    expect((await store.search("s", dense(1), 0.99))?.entry.id).toBe("forever");
+    expect((await store.search("s", dense(0, 1), 0.99))?.entry.id).toBe("zero");
+  });
+
+  it("deletes by id, and still finds the others (and the rows moved into freed slots) exactly", async () => {
+    const store = new MemorySemanticStore();
+    for (let i = 0; i < 5; i++) await store.add("s", direction(i), entry(`e${i}`));
+    expect(await store.delete("s", "e1")).toBe(true);
+    expect(await store.delete("s", "e1")).toBe(false);
+    expect(await store.delete("other", "e2")).toBe(false);
+    expect(await store.delete("s", "e4")).toBe(true);
+    expect(store.size("s")).toBe(3);
+    for (const i of [0, 2, 3]) {
+      const match = await store.search("s", direction(i), 0.999);
+      expect(match?.entry.id).toBe(`e${i}`);
+      expect(match?.similarity).toBeCloseTo(1, 5);
+    }
+    expect((await store.search("s", direction(1), 0.999))?.entry.id).toBeUndefined();
+    // A deleted id may be stored again.
+    await store.add("s", direction(1), entry("e1"));
+    expect((await store.search("s", direction(1), 0.999))?.entry.id).toBe("e1");
+    expect(store.size("s")).toBe(4);
+  });
+
+  it("evicts the entry stored longest ago when a scope is full, but not when an entry is replaced", async () => {
+    const store = new MemorySemanticStore({ maxEntriesPerScope: 3 });
+    await store.add("s", direction(0), entry("middle", 5));
+    await store.add("s", direction(1), entry("oldest", 1));
+    await store.add("s", direction(2), entry("newest", 9));
+    await store.add("s", direction(2), entry("newest", 10));
+    expect(store.size("s")).toBe(3);
+    await store.add("s", direction(3), entry("added", 11));
+    expect(store.size("s")).toBe(3);
+    expect(await store.search("s", direction(1), 0.999)).toBeUndefined();
+    for (const [i, id] of [
+      [0, "middle"],
+      [2, "newest"],
+      [3, "added"],
+    ] as const)
+      expect((await store.search("s", direction(i), 0.999))?.entry.id).toBe(id);
+  });
+
+  it("drops one scope, or everything", async () => {
+    const store = new MemorySemanticStore();
+    for (const scope of ["a", "b"]) await store.add(scope, dense(1), entry(scope));
+    await store.deleteScope("a");
+    expect(store.size("a")).toBe(0);
+    expect(await store.search("a", dense(1), 0)).toBeUndefined();
+    expect((await store.search("b", dense(1), 0))?.entry.id).toBe("b");
+    await store.clear();
+    expect(store.size("b")).toBe(0);
+    expect(await store.search("b", dense(1), 0)).toBeUndefined();
   });
 });

@@ -11,9 +11,10 @@ const seeded = (seed: number) => () => {
 };
 
 describe("PackedQuantizedRows", () => {
-  it("bounds every row's exact score, for every row sharing a float64 and for rewritten rows", () => {
-    const random = seeded(7);
-    for (const dims of [1, 3, 17, 384, 1536]) {
+  it.each([1, 3, 17, 384, 1536])(
+    "bounds every row's exact score in %i dimensions, for every row sharing a float64 and for rewritten rows",
+    (dims) => {
+      const random = seeded(7 + dims);
       const count = 41;
       const matrix = new Float32Array(count * dims);
       const rows = new PackedQuantizedRows(dims, count);
@@ -39,6 +40,35 @@ describe("PackedQuantizedRows", () => {
           const norm = Math.sqrt(dotRow(matrix, i, matrix.subarray(i * dims, (i + 1) * dims)));
           expect(upper[i]! - lower[i]!).toBeLessThan((norm * Math.sqrt(dims)) / 100);
         }
+      }
+    },
+  );
+
+  it("keeps the rows already written when it grows, sharing float64s with the rows written after", () => {
+    const random = seeded(3);
+    const dims = 5;
+    const count = 8;
+    const matrix = new Float32Array(count * dims);
+    const rows = new PackedQuantizedRows(dims, 2);
+    const write = (i: number) => {
+      const v = Float32Array.from({ length: dims }, () => random() - 0.5);
+      matrix.set(v, i * dims);
+      rows.write(i, v);
+    };
+    write(0);
+    write(1);
+    rows.grow(count);
+    for (let i = 2; i < count; i++) write(i);
+    const upper = new Float64Array(count);
+    const lower = new Float64Array(count);
+    for (let n = 0; n < 10; n++) {
+      const query = unitVector(Array.from({ length: dims }, () => random() - 0.5))!;
+      expect(rows.bound(query, count, upper, lower)).toBe(true);
+      for (let i = 0; i < count; i++) {
+        const exact = dotRow(matrix, i, query);
+        expect(lower[i]).toBeLessThanOrEqual(exact);
+        expect(upper[i]).toBeGreaterThanOrEqual(exact);
+        expect(upper[i]! - lower[i]!).toBeLessThan(0.05);
       }
     }
   });

@@ -47,3 +47,54 @@ describe("sameQuestion (the semantic cache's default guard)", () => {
     expect(sameQuestion("Who is the CEO of Microsoft?", "Who is the CEO of Apple?")).toBe(false);
   });
 });
+
+describe("sameQuestion's word matching", () => {
+  const base = "How do I reset my password?";
+  it.each([
+    ["a changed letter", "How do I reset my passwerd?"],
+    ["two neighbouring letters swapped", "How do I reset my passowrd?"],
+    ["a dropped letter", "How do I reset my pasword?"],
+    ["an added letter", "How do I reset my passsword?"],
+  ])("forgives one typo in a long word: %s", (_, typo) => {
+    expect(sameQuestion(base, typo)).toBe(true);
+    expect(sameQuestion(typo, base)).toBe(true);
+  });
+
+  it.each([
+    ["two changed letters", "How do I reset my pessward?"],
+    ["two letters changed side by side", "How do I reset my paxxword?"],
+    ["two letters swapped across a third", "How do I reset my pssaword?"],
+    ["two swaps", "How do I reset my psaswrod?"],
+    ["a dropped and a changed letter", "How do I reset my pasward?"],
+    ["a different first letter", "How do I reset my bassword?"],
+    ["two letters fewer", "How do I reset my passwd?"],
+  ])("does not forgive %s", (_, other) => {
+    expect(sameQuestion(base, other)).toBe(false);
+    expect(sameQuestion(other, base)).toBe(false);
+  });
+
+  it("forgives no typo in a word of four letters or fewer, nor in one with digits", () => {
+    expect(sameQuestion("Where is my cat?", "Where is my car?")).toBe(false);
+    expect(sameQuestion("Where is the hose?", "Where is the hose house?")).toBe(false);
+    expect(sameQuestion("Where is the hose house?", "Where is the hose?")).toBe(false);
+    expect(sameQuestion("specs of the x100a camera", "specs of the x100b camera")).toBe(false);
+  });
+
+  it("needs every meaning word of each prompt in the other", () => {
+    expect(sameQuestion("How do I reset my password?", "How do I reset my email password?")).toBe(false);
+    expect(sameQuestion("How do I reset my email password?", "How do I reset my password?")).toBe(false);
+  });
+
+  it("lets symmetric words trade places, and a 'from ... to ...' clause move, but not the sides of a verb", () => {
+    expect(
+      sameQuestion(
+        "For breakfast, is tea or coffee healthier?",
+        "For breakfast, is coffee or tea healthier?",
+      ),
+    ).toBe(true);
+    expect(sameQuestion("Does the dog chase the cat?", "Does the cat chase the dog?")).toBe(false);
+    expect(sameQuestion("Is it a long way from Paris to Rome?", "Is it a long way to Rome from Paris?")).toBe(
+      true,
+    );
+  });
+});
