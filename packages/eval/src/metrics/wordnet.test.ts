@@ -79,11 +79,15 @@ describe("WordNet lookups (NLTK's synsets(word) lemma names)", () => {
     expect(wn.lemmaNames("unicorn")).toEqual([]);
   });
 
-  it("lowercases the word first, and answers a repeated lookup alike", () => {
+  it("lowercases the word first, and answers a repeated lookup from its cache", () => {
     const wn = db({ synsets: { noun: [["Paris", "City_of_Light"]] } });
     expect(wn.lemmaNames("PARIS")).toEqual(["Paris", "City_of_Light"]);
     expect(wn.lemmaNames("paris")).toEqual(["Paris", "City_of_Light"]);
-    expect(wn.lemmaNames("Paris")).toBe(wn.lemmaNames("paris"));
+    // Repeated lookups come from the cache, other words looked up in between or not.
+    const paris = wn.lemmaNames("Paris");
+    expect(wn.lemmaNames("paris")).toBe(paris);
+    wn.lemmaNames("city_of_light");
+    expect(wn.lemmaNames("PARIS")).toBe(paris);
   });
 
   it("reads every word of a synset, its count being hexadecimal", () => {
@@ -112,6 +116,12 @@ describe("WordNet lookups (NLTK's synsets(word) lemma names)", () => {
     }
   });
 
+  it("reads the last line of a data file that has no final newline", () => {
+    const files = wordnetFiles({ synsets: { noun: [["cat"], ["dog", "hound"]] } });
+    files["data.noun"] = (files["data.noun"] as Uint8Array).subarray(0, -1);
+    expect(new WordNetDatabase(files).lemmaNames("hound")).toEqual(["dog", "hound"]);
+  });
+
   it("reads files with Windows line ends", () => {
     const files = wordnetFiles({
       synsets: { noun: [["mouse"]] },
@@ -128,29 +138,31 @@ describe("WordNet lookups (NLTK's synsets(word) lemma names)", () => {
 });
 
 describe("WordNet morphy (base forms of inflected words)", () => {
-  const wn = db({
-    synsets: {
-      noun: [
-        ["dog"],
-        ["bus"],
-        ["wolf"],
-        ["box"],
-        ["fez"],
-        ["church"],
-        ["dish"],
-        ["fireman"],
-        ["city"],
-        ["glass"],
-        ["glasses", "spectacles"],
-        ["basis"],
-        ["base"],
-        ["mouse"],
-      ],
-      verb: [["run"], ["carry"], ["push"], ["hope"], ["walk"], ["hop"], ["bake"]],
-      adj: [["tall"], ["nice"]],
-    },
-    exc: { noun: ["bases basis", "mice mouse"], verb: ["ran run"], adj: ["better good well"] },
-  });
+  // Built inside each test: a database built while the tests are collected would fail the whole file, not a test.
+  const morphy = () =>
+    db({
+      synsets: {
+        noun: [
+          ["dog"],
+          ["bus"],
+          ["wolf"],
+          ["box"],
+          ["fez"],
+          ["church"],
+          ["dish"],
+          ["fireman"],
+          ["city"],
+          ["glass"],
+          ["glasses", "spectacles"],
+          ["basis"],
+          ["base"],
+          ["mouse"],
+        ],
+        verb: [["run"], ["carry"], ["push"], ["hope"], ["walk"], ["hop"], ["bake"]],
+        adj: [["tall"], ["nice"]],
+      },
+      exc: { noun: ["bases basis", "mice mouse"], verb: ["ran run"], adj: ["better good well"] },
+    });
 
   it.each([
     ["dogs", "dog"],
@@ -174,32 +186,34 @@ describe("WordNet morphy (base forms of inflected words)", () => {
     ["nicer", "nice"],
     ["nicest", "nice"],
   ])("finds %s under %s, by NLTK's substitution rules", (inflected, base) => {
-    expect(wn.lemmaNames(inflected)).toEqual([base]);
+    expect(morphy().lemmaNames(inflected)).toEqual([base]);
   });
 
   it("keeps each base form once, in rule order, when several rules lead to it", () => {
     // hopes → hope (-s, and -es → -e), hop (-es); hoped → hope (-ed → -e), hop (-ed).
-    expect(wn.lemmaNames("hopes")).toEqual(["hope", "hop"]);
-    expect(wn.lemmaNames("hoped")).toEqual(["hope", "hop"]);
+    expect(morphy().lemmaNames("hopes")).toEqual(["hope", "hop"]);
+    expect(morphy().lemmaNames("hoped")).toEqual(["hope", "hop"]);
   });
 
   it("keeps the word itself when it is a lemma too, before its base forms", () => {
-    expect(wn.lemmaNames("glasses")).toEqual(["glasses", "spectacles", "glass"]);
+    expect(morphy().lemmaNames("glasses")).toEqual(["glasses", "spectacles", "glass"]);
   });
 
   it("applies the rules again to their own output when a first round finds nothing", () => {
     // dogss → dogs (not a lemma) → dog.
-    expect(wn.lemmaNames("dogss")).toEqual(["dog"]);
-    expect(wn.lemmaNames("xyzzy")).toEqual([]);
+    expect(morphy().lemmaNames("dogss")).toEqual(["dog"]);
+    // dogsss → dogss → dogs → dog: three rounds.
+    expect(morphy().lemmaNames("dogsss")).toEqual(["dog"]);
+    expect(morphy().lemmaNames("xyzzy")).toEqual([]);
   });
 
   it("takes an exception list's base forms instead of the rules", () => {
-    expect(wn.lemmaNames("mice")).toEqual(["mouse"]);
-    expect(wn.lemmaNames("ran")).toEqual(["run"]);
+    expect(morphy().lemmaNames("mice")).toEqual(["mouse"]);
+    expect(morphy().lemmaNames("ran")).toEqual(["run"]);
     // "bases" would reach "base" by the -s rule; its exception entry says "basis" only.
-    expect(wn.lemmaNames("bases")).toEqual(["basis"]);
+    expect(morphy().lemmaNames("bases")).toEqual(["basis"]);
     // An exception whose base forms are not lemmas of that part of speech finds nothing.
-    expect(wn.lemmaNames("better")).toEqual([]);
+    expect(morphy().lemmaNames("better")).toEqual([]);
   });
 
   it("looks base forms up only under the part of speech whose rules produced them", () => {
