@@ -81,3 +81,112 @@ describe("checksums", () => {
     expect(ssnValid("536220000")).toBe(false);
   });
 });
+
+describe("detectPii: overlaps and custom recognizers", () => {
+  const spans = (text: string, options: Parameters<typeof detectPii>[1]) =>
+    detectPii(text, options).map((s) => `${s.type}:${s.start}-${s.end}:${s.value}`);
+
+  it("lets a built-in type win over a custom one it overlaps, and keeps custom spans elsewhere", () => {
+    expect(
+      spans("mail ana@example.com, ref ABC-123", {
+        types: ["EMAIL"],
+        recognizers: [
+          { type: "WORDISH", pattern: /[a-z]+@?/g },
+          { type: "REF", pattern: /[A-Z]{3}-\d+/g },
+        ],
+      }),
+    ).toEqual(["WORDISH:0-4:mail", "EMAIL:5-20:ana@example.com", "WORDISH:22-25:ref", "REF:26-33:ABC-123"]);
+  });
+
+  it("prefers the earlier-listed custom recognizer where spans overlap", () => {
+    const text = "abcdef";
+    expect(
+      spans(text, {
+        types: [],
+        recognizers: [
+          { type: "FIRST", pattern: /cd/g },
+          { type: "SECOND", pattern: /abcdef/g },
+        ],
+      }),
+    ).toEqual(["FIRST:2-4:cd"]);
+    expect(
+      spans(text, {
+        types: [],
+        recognizers: [{ type: "ANY", pattern: /abc|bcdef|ef/g }],
+      }),
+    ).toEqual(["ANY:0-3:abc", "ANY:4-6:ef"]);
+    expect(
+      spans("xx abcd", {
+        types: [],
+        recognizers: [
+          { type: "A", pattern: /ab/g },
+          { type: "A2", pattern: /abcd|xx/g },
+        ],
+      }),
+    ).toEqual(["A2:0-2:xx", "A:3-5:ab"]);
+  });
+
+  it("keeps every span of a cluster that does not overlap the chosen ones, sorted by position", () => {
+    // "bcd" wins (higher rank) and overlaps both "ab" and "de"; "f" and "gh" stand alone.
+    expect(
+      spans("abcdefgh", {
+        types: [],
+        recognizers: [
+          { type: "MID", pattern: /bcd/g },
+          { type: "LOW", pattern: /ab|de|f|gh/g },
+        ],
+      }),
+    ).toEqual(["MID:1-4:bcd", "LOW:5-6:f", "LOW:6-8:gh"]);
+    expect(
+      spans("abcdef", {
+        types: [],
+        recognizers: [
+          { type: "HI", pattern: /cd/g },
+          { type: "LO", pattern: /abc|def|a|f/g },
+        ],
+      }),
+    ).toEqual(["HI:2-4:cd"]);
+  });
+
+  it("hands accept the value, the text and the offset, and skips empty matches", () => {
+    const seen: Array<[string, string, number]> = [];
+    const result = spans("id-1 id-2", {
+      types: [],
+      recognizers: [
+        {
+          type: "ID",
+          pattern: /id-\d/g,
+          accept: (value, text, start) => {
+            seen.push([value, text, start]);
+            return start > 0;
+          },
+        },
+        { type: "EMPTY", pattern: /x*/g },
+      ],
+    });
+    expect(result).toEqual(["ID:5-9:id-2"]);
+    expect(seen).toEqual([
+      ["id-1", "id-1 id-2", 0],
+      ["id-2", "id-1 id-2", 5],
+    ]);
+  });
+
+  it("finds the same spans when called again (patterns restart)", () => {
+    const text = "a@b.io and c@d.io";
+    expect(detectPii(text)).toEqual(detectPii(text));
+    expect(detectPii(text)).toHaveLength(2);
+  });
+
+  it("checks custom recognizers: a RegExp with the g flag, naming the bad one", () => {
+    expect(() =>
+      detectPii("x", { recognizers: [{ type: "BAD", pattern: "x" as unknown as RegExp }] }),
+    ).toThrow('PII recognizer "BAD": pattern must be a RegExp with the g flag');
+    expect(() => detectPii(null as unknown as string)).toThrow(
+      "detectPii: text must be a string, got object",
+    );
+  });
+
+  it("finds nothing with types: [] and no recognizers", () => {
+    expect(detectPii("a@b.io 8.8.8.8", { types: [] })).toEqual([]);
+  });
+});

@@ -195,7 +195,7 @@ describe("API_KEY", () => {
       "********",
       "xxxxxxxx",
       "<your-key>",
-      "${API_KEY}",
+      "$API_KEY",
       "process.env.API_KEY",
       "changeme",
       "undefined",
