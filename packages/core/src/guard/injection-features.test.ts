@@ -63,6 +63,13 @@ describe("injection features: what is counted", () => {
     ]);
   });
 
+  it("hashes long words as the shipped weights were trained: the n-grams of their first 24 characters", () => {
+    const c = injectionCounts("Supercalifragilisticexpialidocious words", 12);
+    const digest = [...c.index].reduce((sum, index, k) => sum + (index + 1) * (c.value[k] ?? 0), 0);
+    expect(c.index.length).toBe(82);
+    expect(digest).toBe(-17588);
+  });
+
   it("counts each word, each pair of neighbouring words, and the 3-, 4- and 5-grams of <word>", () => {
     // "ab": 1 word; "<ab>": two 3-grams, one 4-gram.
     expect(total("ab")).toBe(4);
@@ -98,6 +105,13 @@ describe("injection features: what is counted", () => {
     injectionCounts("something else entirely", 10);
     injectionCounts("and other sizes", 6);
     expect(pairs("hello world", 10)).toEqual(first);
+  });
+
+  it("returns a new vector: changing it leaves the counts alone", () => {
+    const counts = { index: Int32Array.of(1, 2), value: Float32Array.of(1, 1) };
+    const x = weighInjectionCounts(counts);
+    x.index[0] = 99;
+    expect([...counts.index]).toEqual([1, 2]);
   });
 
   it("weighs an empty vector to an empty vector", () => {
