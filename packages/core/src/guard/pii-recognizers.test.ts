@@ -234,3 +234,82 @@ describe("looksRandom", () => {
     expect(looksRandom("aaaaaaaaaaaaAAAAAAAAAA11")).toBe(false);
   });
 });
+
+describe("PII recognizers: the shape checks behind a phone word", () => {
+  // "call" makes any run of 7+ digits in 2+ groups a phone number, unless a shape check says otherwise.
+  it.each([
+    "call 2024-01-15",
+    "call 2024.01.15 10:30:15",
+    "call 15/01/2024",
+    "call 1.2.2024 9:05",
+    "call 15-01-24",
+    "call 536-22-1234",
+    "call 10.20.30.40",
+    "call 12.34-56 78",
+    "call BE98 0956 4619 7283",
+    "call 123456 789012",
+    "tel 5550123",
+  ])("%j is no phone number", (text) => {
+    expect(found(text, "PHONE")).toEqual([]);
+  });
+
+  it.each([
+    ["call 555 0123", "555 0123"],
+    ["call 0301 234 5678", "0301 234 5678"],
+    ["call 12345 6789", "12345 6789"],
+  ])("%j holds a phone number", (text, value) => {
+    expect(found(text, "PHONE")).toEqual([`PHONE:${value}`]);
+  });
+
+  it("needs 8 digits after a + and 9 after a trunk 0 when no phone word is near", () => {
+    expect(found("+49 301 2345", "PHONE")).toEqual(["PHONE:+49 301 2345"]);
+    expect(found("+12 34 567", "PHONE")).toEqual([]);
+    expect(found("030 123456", "PHONE")).toEqual(["PHONE:030 123456"]);
+    expect(found("030 12345", "PHONE")).toEqual([]);
+    expect(found("pay 5555 123400", "PHONE")).toEqual([]);
+    expect(found("see (12) 34567", "PHONE")).toEqual(["PHONE:(12) 34567"]);
+    expect(found("see (1) 2345678", "PHONE")).toEqual([]);
+    expect(found("415-555-01234", "PHONE")).toEqual([]);
+  });
+});
+
+describe("PII recognizers: more key shapes and tokens", () => {
+  it.each([
+    "SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+    "AC0123456789abcdef0123456789abcdef",
+    "SK0123456789abcdef0123456789abcdef",
+    `dop_v1_${"0123456789abcdef".repeat(4)}`,
+  ])("finds %j", (key) => {
+    expect(found(`use ${key} here`, "API_KEY")).toEqual([`API_KEY:${key}`]);
+  });
+
+  it("does not take a known prefix glued inside a longer word", () => {
+    expect(found("xAKIAIOSFODNN7EXAMPLE", "API_KEY")).toEqual([]);
+  });
+
+  it("wants a secret word near a long token of moderate randomness", () => {
+    const token = "aB3dE5gH7jK9mN1pQ3rS5tU7aB3dE5gH";
+    expect(found(`here: ${token}`, "API_KEY")).toEqual([]);
+    expect(found(`auth ${token}`, "API_KEY")).toEqual([`API_KEY:${token}`]);
+  });
+
+  it("takes hex with mixed case for a hash, not a key", () => {
+    expect(looksRandom("0123456789abcdefABCDEF01")).toBe(false);
+  });
+});
+
+describe("PII recognizers: more IP shapes", () => {
+  it.each([
+    ["ver. 10.0.0.1", []],
+    ["ver 10.0.0.1", []],
+    ["rev 10.0.0.1", []],
+    ["release 10.0.0.1", []],
+    ["server 10.0.0.1", ["IP_ADDRESS:10.0.0.1"]],
+    ["net 2001:db8::1/128", ["IP_ADDRESS:2001:db8::1/128"]],
+    ["v6 1:2:3::4:5:6:7", ["IP_ADDRESS:1:2:3::4:5:6:7"]],
+    ["v6 0:0:0:0:0:ffff:192.0.2.1", ["IP_ADDRESS:0:0:0:0:0:ffff:192.0.2.1"]],
+    ["v6 fe80::", []],
+  ])("%j", (text, expected) => {
+    expect(found(text, "IP_ADDRESS")).toEqual(expected);
+  });
+});

@@ -29,7 +29,8 @@ const EMAIL =
 // PHONE: a run of digits with phone-style separators, then shape checks: 7–15 digits (E.164), a
 // "+" country code, a trunk "0" or a bracketed area code, or the North American 3-3-4 grouping;
 // dates, times, versions, IPs, SSNs and ids are turned away by shape and by the words before.
-const PHONE = /(?<![\p{L}\p{N}+\-./:#_@])(?:\+|00)?\(?\d[\d ().\-\u00A0/]{4,22}\d(?![\p{N}]|[.\-/]\d)/gu;
+// A number is not cut before a time's ":30" either: "2024.01.15 10:30" is a date, not "2024.01.15 10".
+const PHONE = /(?<![\p{L}\p{N}+\-./:#_@])(?:\+|00)?\(?\d[\d ().\-\u00A0/]{4,22}\d(?![\p{N}]|[.\-/:]\d)/gu;
 const PHONE_CONTEXT =
   /(?<!\p{L})(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text me|reach|contact|hotline|telefon|handy|rufnummer|tél|téléphone|portable|teléfono|móvil|telefono|cellulare|telefoon|número|numero|nummer)(?!\p{L})[^\n]{0,20}$/iu;
 const NOT_PHONE_CONTEXT =
