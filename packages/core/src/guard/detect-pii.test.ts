@@ -190,3 +190,38 @@ describe("detectPii: overlaps and custom recognizers", () => {
     expect(detectPii("a@b.io 8.8.8.8", { types: [] })).toEqual([]);
   });
 });
+
+describe("detectPii: chained overlaps", () => {
+  const spans = (text: string, recognizers: Array<{ type: string; pattern: RegExp }>) =>
+    detectPii(text, { types: [], recognizers }).map((s) => `${s.type}:${s.start}-${s.end}`);
+
+  it("keeps a span that only touches the winner, reported in text order", () => {
+    // "bcd" bridges "ab" and "cde"; "cde" wins, "ab" ends where it starts, so both stay.
+    expect(
+      spans("abcde", [
+        { type: "HI", pattern: /cde/g },
+        { type: "LO", pattern: /ab/g },
+        { type: "MID", pattern: /bcd/g },
+      ]),
+    ).toEqual(["LO:0-2", "HI:2-5"]);
+    // "abc" wins; "de" starts where it ends; "cd" bridges them.
+    expect(
+      spans("abcde", [
+        { type: "HI", pattern: /abc/g },
+        { type: "LO", pattern: /de/g },
+        { type: "MID", pattern: /cd/g },
+      ]),
+    ).toEqual(["HI:0-3", "LO:3-5"]);
+  });
+
+  it("drops every span that overlaps a kept one, and keeps one that overlaps only a dropped one", () => {
+    // "abc" wins; "cdef" overlaps it and goes; "ef" overlapped only "cdef" and stays.
+    expect(
+      spans("abcdefg", [
+        { type: "HI", pattern: /abc/g },
+        { type: "LO", pattern: /ef/g },
+        { type: "MID", pattern: /cdef/g },
+      ]),
+    ).toEqual(["HI:0-3", "LO:4-6"]);
+  });
+});

@@ -51,3 +51,15 @@ describe("foldHomoglyphs", () => {
     expect(foldHomoglyphs("b-\u0430")).toEqual({ text: "b-\u0430", folded: 0 });
   });
 });
+
+describe("foldHomoglyphs: word edges", () => {
+  it("finds the ASCII letters of a word before the look-alike too", () => {
+    // "sudо" ends in a Cyrillic о: the Latin letters are all before it.
+    expect(foldHomoglyphs("run sud\u043E now")).toEqual({ text: "run sudo now", folded: 1 });
+  });
+
+  it("leaves a word in one script alone even right beside a Latin word", () => {
+    const text = "\u041F\u0440\u0438\u0432\u0435\u0442 world";
+    expect(foldHomoglyphs(text)).toEqual({ text, folded: 0 });
+  });
+});
