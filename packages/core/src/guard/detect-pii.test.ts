@@ -225,3 +225,26 @@ describe("detectPii: chained overlaps", () => {
     ).toEqual(["HI:0-3", "LO:4-6"]);
   });
 });
+
+describe("detectPii: overlaps resolved over the whole text", () => {
+  it("never reports two overlapping spans, wherever their recognizers found them", () => {
+    // "aXXX" overlaps "aaaaa" only; "bbbbb" comes between them in recognizer order.
+    const spans = detectPii("aaaaaXXXyybbbbb", {
+      types: [],
+      recognizers: [
+        { type: "R1", pattern: /aaaaa/g },
+        { type: "R2", pattern: /bbbbb/g },
+        { type: "R3", pattern: /aXXX/g },
+      ],
+    }).map((s) => `${s.type}:${s.start}-${s.end}`);
+    expect(spans).toEqual(["R1:0-5", "R2:10-15"]);
+  });
+
+  it("prefers the longer of two overlapping spans of one type", () => {
+    // A known AWS key prefix with more random characters glued on: the longer token wins.
+    const text = "key AKIAIOSFODNN7EXAMPLE+aB3dE5gH7jK9mN1pQ";
+    expect(detectPii(text, { types: ["API_KEY"] }).map((s) => s.value)).toEqual([
+      "AKIAIOSFODNN7EXAMPLE+aB3dE5gH7jK9mN1pQ",
+    ]);
+  });
+});
