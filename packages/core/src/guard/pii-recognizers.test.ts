@@ -313,3 +313,60 @@ describe("PII recognizers: more IP shapes", () => {
     expect(found(text, "IP_ADDRESS")).toEqual(expected);
   });
 });
+
+describe("PII recognizers: card groupings, issuers and secret names", () => {
+  it.each([
+    ["4222 2222 2222 2", true],
+    ["4111 11111 1111 111", false],
+    ["4111 1111 11111111", false],
+    ["4111 111111 111111", false],
+    ["41111 111111 11111", false],
+    ["3056 93090 25904", false],
+    ["41111 11111 111111", false],
+    ["3056 930902 5904", true],
+    ["7111 1111 1111 1114", false],
+    ["6111 1111 1111 1116", false],
+  ])("%j is a card: %s", (card, isCard) => {
+    expect(found(`pay ${card} now`, "CREDIT_CARD")).toEqual(isCard ? [`CREDIT_CARD:${card}`] : []);
+  });
+
+  it.each([
+    "api-key=abcd1234efgh",
+    "apikey: abcd1234efgh",
+    "secret_key=abcd1234efgh",
+    "secretkey=abcd1234efgh",
+    "access_token=abcd1234efgh",
+    "accesstoken=abcd1234efgh",
+    "auth-token: abcd1234efgh",
+    "authtoken=abcd1234efgh",
+    "token = abcd1234efgh",
+    "passwd=abcd1234efgh",
+    "pwd=abcd1234efgh",
+    "client_secret=abcd1234efgh",
+    "clientsecret=abcd1234efgh",
+    "private-key=abcd1234efgh",
+    "privatekey=abcd1234efgh",
+    "credential=abcd1234efgh",
+    "credentials: abcd1234efgh",
+    '"secret" : "abcd1234efgh"',
+    "PASSWORD='abcd1234efgh'",
+  ])("takes the value of %j", (text) => {
+    expect(found(text, "API_KEY")).toEqual(["API_KEY:abcd1234efgh"]);
+  });
+
+  it("does not take a secret name inside a longer word", () => {
+    expect(found("mytoken=abcd1234efgh", "API_KEY")).toEqual([]);
+  });
+
+  it("ends an SSN at a word boundary", () => {
+    expect(found("id 536-22-1234 ok", "US_SSN")).toEqual(["US_SSN:536-22-1234"]);
+    expect(found("id 536-22-1234.", "US_SSN")).toEqual(["US_SSN:536-22-1234"]);
+    expect(found("id 536-22-1234-5", "US_SSN")).toEqual([]);
+    expect(found("id 536-22-1234.5", "US_SSN")).toEqual([]);
+    expect(found("id 536-22-12345", "US_SSN")).toEqual([]);
+  });
+
+  it("refuses a phone number with an unclosed bracket even after a phone word", () => {
+    expect(found("call (415 555-0123", "PHONE")).toEqual([]);
+  });
+});
