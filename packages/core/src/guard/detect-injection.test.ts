@@ -236,6 +236,9 @@ describe("detectInjection: how evidence adds up", () => {
     expect(quoted("'do anything? now'")?.id).toBe("r");
     expect(quoted("'do anything\nnow'")?.id).toBe("r");
     expect(quoted("do anything 'now'")?.id).toBe("r");
+    // A quote that opens the text counts; one that never closes does not.
+    expect(quoted("'do anything' is an old one")?.id).toBe("r:quoted");
+    expect(quoted("'do anything")?.id).toBe("r");
     expect(quoted(`'do anything ${"and more ".repeat(12)}'`)?.id).toBe("r");
   });
 
@@ -263,6 +266,16 @@ describe("detectInjection: how evidence adds up", () => {
     // Bidi controls are not counted again as zero-width characters.
     expect(ids("a\u202Eb\u202Ec\u202Cd\u200Be")).toEqual([["bidi-controls", 0.3]]);
     expect(ids("\u0440aypal")).toEqual([["mixed-script-homoglyphs", 0.4]]);
+    const reasons = (text: string) => detectInjection(text, { rules: [] }).reasons;
+    expect(reasons("a\u202Eb")).toEqual([
+      { category: "hidden-text", id: "bidi-controls", score: 0.3, where: "text" },
+    ]);
+    expect(reasons("a\u200Bb\u200Bc\u200Bd")).toEqual([
+      { category: "hidden-text", id: "zero-width-characters", score: 0.3, where: "text" },
+    ]);
+    expect(reasons("\u0440aypal")).toEqual([
+      { category: "hidden-text", id: "mixed-script-homoglyphs", score: 0.4, where: "text" },
+    ]);
     expect(detectInjection("a\u202Eb", { rules: [] }).score).toBeCloseTo(0.3, 9);
   });
 
@@ -276,6 +289,9 @@ describe("detectInjection: how evidence adds up", () => {
     ]);
     expect(v.score).toBeCloseTo(0.8, 9);
     expect(v.payloads.map((p) => p.encoding)).toEqual(["base64"]);
+    const long = `please launch the rockets ${"and then some more words ".repeat(5)}`;
+    const longVerdict = detectInjection(`data: ${btoa(long)}`, { rules });
+    expect(longVerdict.reasons.find((r) => r.id === "encoded-base64")?.excerpt).toBe(long.slice(0, 80));
     const benign = detectInjection(`data: ${btoa("a perfectly ordinary sentence here")}`, { rules });
     expect(benign.reasons).toEqual([]);
     expect(benign.payloads).toHaveLength(1);

@@ -131,6 +131,33 @@ describe("OutputFilter.push and flush (a streamed answer)", () => {
     for (const p of out.pieces) expect(p).not.toContain("t".repeat(40));
   });
 
+  it("still releases text early with a RegExp on the deny-list", () => {
+    const f = new OutputFilter({ pii: [], denyList: [/bad+/g] });
+    const text = "word ".repeat(30);
+    expect(f.push(text).text).toBe(text.slice(0, text.length - 64));
+  });
+
+  it("releases a match that ends right at the hold-back point, filtered", () => {
+    const f = new OutputFilter({ pii: [], canaries: ["kc-42"] });
+    // Hold-back: 64 characters plus the canary's length − 1.
+    const piece = f.push(`${"a ".repeat(10)}kc-42${" b".repeat(34)}`);
+    expect(piece.text).toBe(`${"a ".repeat(10)}[removed]`);
+    expect(piece.findings).toEqual([{ kind: "canary", id: "canary" }]);
+  });
+
+  it("holds back the usual tail even when a match sits at its very end", () => {
+    const f = new OutputFilter({ pii: [], canaries: ["kc-42"] });
+    const text = `${"a ".repeat(60)}kc-42`;
+    expect(f.push(text).text).toBe(text.slice(0, text.length - 68));
+  });
+
+  it("leaves any run of sentence punctuation after a removed link", () => {
+    const f = new OutputFilter({ pii: [], allowLinks: ["example.com", "docs.org"] });
+    expect(f.filter("see https://evil.test/x?!. and https://docs.org/a").text).toBe(
+      "see [link removed]?!. and https://docs.org/a",
+    );
+  });
+
   it("releases a match that is complete, without waiting for the end", () => {
     const f = new OutputFilter({ pii: [], canaries: ["kc-42"] });
     const piece = f.push(`leak kc-42 ${"x ".repeat(80)}`);
@@ -166,6 +193,13 @@ describe("checkOutputSchema", () => {
     expect(checkOutputSchema(' {"city": "Lyon"} ', schema)).toBeUndefined();
     expect(checkOutputSchema('```json\n{"city": "Lyon"}\n```', schema)).toBeUndefined();
     expect(checkOutputSchema('```\n{"city": "Lyon"}\n```', schema)).toBeUndefined();
+  });
+
+  it("strips a fence with or without a line break, around whitespace, and only at the ends", () => {
+    const exact = { safeParse: (v: unknown) => ({ success: (v as { code?: string })?.code === "x```" }) };
+    expect(checkOutputSchema('```json{"code": "x```"}```', exact)).toBeUndefined();
+    expect(checkOutputSchema('\n  ```json\n{"code": "x```"}\n```  \n', exact)).toBeUndefined();
+    expect(checkOutputSchema('{"code": "x```"}', exact)).toBeUndefined();
   });
 
   it("reports text that is no JSON, and JSON the schema refuses", () => {
