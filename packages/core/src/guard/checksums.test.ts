@@ -19,6 +19,8 @@ describe("luhnValid", () => {
     expect(luhnValid("4111 1111 1111 1111")).toBe(false);
     expect(luhnValid("0/")).toBe(false);
     expect(luhnValid("0:")).toBe(false);
+    // "/" would count −1: with a doubled 5 (1) the sum is 0, still no number.
+    expect(luhnValid("5/")).toBe(false);
     expect(luhnValid("18")).toBe(true);
     expect(luhnValid("81")).toBe(false);
   });
@@ -54,6 +56,8 @@ describe("IBAN", () => {
     expect(ibanValid("D189370400440532013000")).toBe(false);
     expect(ibanValid("DEX9370400440532013000")).toBe(false);
     expect(ibanValid("DE89 3704 0044 0532 0130 00")).toBe(false);
+    // Valid mod-97 check digits, but 20 characters where Germany has 22.
+    expect(ibanValid("DE863704004405320130")).toBe(false);
     expect(ibanValid(" DE89370400440532013000")).toBe(false);
     expect(ibanValid("DE89370400440532013000 ")).toBe(false);
   });

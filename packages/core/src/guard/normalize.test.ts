@@ -84,6 +84,9 @@ describe("normalizeText: the details", () => {
     expect(normalizeText("\uD800\uD800\uDC00").loneSurrogates).toBe(1);
     expect(normalizeText("\uDBFF\uDFFF\uDBFF").loneSurrogates).toBe(1);
     expect(normalizeText("\uD7FF\uE000 \uD800\uDBFF").loneSurrogates).toBe(2);
+    expect(normalizeText("a\uDFFF").loneSurrogates).toBe(1);
+    expect(normalizeText("\uDC00\uDC00").loneSurrogates).toBe(2);
+    expect(normalizeText("\uD800\uE000").loneSurrogates).toBe(1);
   });
 
   it("does the same on a runtime without String.prototype.isWellFormed and toWellFormed", () => {
@@ -101,6 +104,10 @@ describe("normalizeText: the details", () => {
       proto.isWellFormed = isWellFormed;
       proto.toWellFormed = toWellFormed;
     }
+  });
+
+  it("leaves letters alone, capital V included", () => {
+    expect(normalizeText("AVVA vv").text).toBe("AVVA vv");
   });
 
   it("turns every kind of space into one plain space, and trims", () => {
