@@ -370,3 +370,38 @@ describe("PII recognizers: card groupings, issuers and secret names", () => {
     expect(found("call (415 555-0123", "PHONE")).toEqual([]);
   });
 });
+
+describe("PII recognizers: context words and edges", () => {
+  it.each([
+    ["Authorization: Bearer  abcdefghijklmnop1234", "API_KEY", ["API_KEY:abcdefghijklmnop1234"]],
+    ["the secret is aB3dE5gH7jK9mN1pQ3rS5tU7.", "API_KEY", ["API_KEY:aB3dE5gH7jK9mN1pQ3rS5tU7"]],
+    ["soc sec 536221234", "US_SSN", ["US_SSN:536221234"]],
+    ["soc. sec 536221234", "US_SSN", ["US_SSN:536221234"]],
+    ["myssn 536221234", "US_SSN", []],
+    ["ssn is not something I have, but 536221234", "US_SSN", []],
+    ["call me some other day please ok, 555 0123", "PHONE", []],
+    ["recall 555 0123", "PHONE", []],
+    ["order placed, call 555 0123", "PHONE", ["PHONE:555 0123"]],
+    ["call reorder 555 0123", "PHONE", ["PHONE:555 0123"]],
+    ["no 4111111111111111", "CREDIT_CARD", []],
+    ["order placed, pay 4111111111111111", "CREDIT_CARD", ["CREDIT_CARD:4111111111111111"]],
+    ["v2 at host 10.0.0.1", "IP_ADDRESS", ["IP_ADDRESS:10.0.0.1"]],
+    ["version10.0.0.1", "IP_ADDRESS", []],
+    ["call +123 456 789 012 345", "PHONE", ["PHONE:+123 456 789 012 345"]],
+    ["call +123 456 789 012 3456", "PHONE", []],
+    ["call 12 536-22-1234", "PHONE", ["PHONE:12 536-22-1234"]],
+    ["call 536-22-1234 5", "PHONE", ["PHONE:536-22-1234 5"]],
+    ["call 5 10.20.30.40", "PHONE", ["PHONE:5 10.20.30.40"]],
+    ["call 030.123\u00A0456-78", "PHONE", []],
+    ["call ab12 later on 555 0123", "PHONE", ["PHONE:555 0123"]],
+    ["+49 30 1234", "PHONE", ["PHONE:+49 30 1234"]],
+    ["5 (030) 1234", "PHONE", []],
+    ["1 415-555-0123", "PHONE", []],
+    ["tel 10301234567", "PHONE", []],
+    ["tel 03012345678901", "PHONE", []],
+    ["see 555 0123", "PHONE", []],
+    ["BE68 5390 0754 7034 1234", "IBAN", ["IBAN:BE68 5390 0754 7034"]],
+  ])("%j (%s)", (text, type, expected) => {
+    expect(found(text, type as PiiType)).toEqual(expected);
+  });
+});
