@@ -73,6 +73,32 @@ describe("PackedQuantizedRows", () => {
     }
   });
 
+  it("bounds a query of any length, and fills only the first `count` rows", () => {
+    const random = seeded(11);
+    const dims = 6;
+    const count = 5;
+    const matrix = new Float32Array(count * dims);
+    const rows = new PackedQuantizedRows(dims, count + 2);
+    for (let i = 0; i < count; i++) {
+      const v = Float32Array.from({ length: dims }, () => random() - 0.5);
+      matrix.set(v, i * dims);
+      rows.write(i, v);
+    }
+    for (const length of [0.001, 3, 1000]) {
+      const upper = new Float64Array(count + 2).fill(-7);
+      const lower = new Float64Array(count + 2).fill(-7);
+      const query = Float32Array.from({ length: dims }, () => (random() - 0.5) * length);
+      expect(rows.bound(query, count, upper, lower)).toBe(true);
+      for (let i = 0; i < count; i++) {
+        const exact = dotRow(matrix, i, query);
+        expect(lower[i], `${length}/${i}`).toBeLessThanOrEqual(exact);
+        expect(upper[i], `${length}/${i}`).toBeGreaterThanOrEqual(exact);
+      }
+      expect([...upper.slice(count)]).toEqual([-7, -7]);
+      expect([...lower.slice(count)]).toEqual([-7, -7]);
+    }
+  });
+
   it("marks rows it cannot quantize as unbounded, and refuses a zero query or huge dimensions", () => {
     const rows = new PackedQuantizedRows(2, 4);
     rows.write(0, [0, 0]);

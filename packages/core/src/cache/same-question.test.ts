@@ -80,6 +80,10 @@ describe("sameQuestion's word matching", () => {
     expect(sameQuestion("specs of the x100a camera", "specs of the x100b camera")).toBe(false);
   });
 
+  it("tells a name from the same word in lower case (the facts check)", () => {
+    expect(sameQuestion("When will the bill be paid?", "When will Bill be paid?")).toBe(false);
+  });
+
   it("needs every meaning word of each prompt in the other", () => {
     expect(sameQuestion("How do I reset my password?", "How do I reset my email password?")).toBe(false);
     expect(sameQuestion("How do I reset my email password?", "How do I reset my password?")).toBe(false);

@@ -6,20 +6,20 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** Counts the listeners added to and removed from a signal. */
+/** The abort listeners a signal holds, as added and removed through its own methods. */
 function listeners(signal: AbortSignal) {
-  let count = 0;
+  const held = new Set<unknown>();
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
   signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    count++;
+    if (args[0] === "abort") held.add(args[1]);
     add(...args);
   }) as typeof signal.addEventListener;
   signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    count--;
+    if (args[0] === "abort") held.delete(args[1]);
     remove(...args);
   }) as typeof signal.removeEventListener;
-  return () => count;
+  return () => held.size;
 }
 
 describe("callStore", () => {

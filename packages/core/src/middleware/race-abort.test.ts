@@ -13,20 +13,20 @@ function pending<T>() {
   return { promise, resolve, reject };
 }
 
-/** Counts the abort listeners added to and removed from a signal. */
+/** The abort listeners a signal holds, as added and removed through its own methods. */
 function listenerCount(signal: AbortSignal) {
-  let count = 0;
+  const held = new Set<unknown>();
   const add = signal.addEventListener.bind(signal);
   const remove = signal.removeEventListener.bind(signal);
   signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    count++;
+    if (args[0] === "abort") held.add(args[1]);
     add(...args);
   }) as typeof signal.addEventListener;
   signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    count--;
+    if (args[0] === "abort") held.delete(args[1]);
     remove(...args);
   }) as typeof signal.removeEventListener;
-  return () => count;
+  return () => held.size;
 }
 
 describe("raceAbort", () => {
