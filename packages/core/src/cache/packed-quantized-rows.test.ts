@@ -93,6 +93,10 @@ describe("PackedQuantizedRows", () => {
         const exact = dotRow(matrix, i, query);
         expect(lower[i], `${length}/${i}`).toBeLessThanOrEqual(exact);
         expect(upper[i], `${length}/${i}`).toBeGreaterThanOrEqual(exact);
+        // As tight relative to |r| |q| whatever the query's length.
+        const rowNorm = Math.sqrt(dotRow(matrix, i, matrix.subarray(i * dims, (i + 1) * dims)));
+        const queryNorm = Math.sqrt(dotRow(query, 0, query));
+        expect(upper[i]! - lower[i]!).toBeLessThan(0.05 * rowNorm * queryNorm);
       }
       expect([...upper.slice(count)]).toEqual([-7, -7]);
       expect([...lower.slice(count)]).toEqual([-7, -7]);

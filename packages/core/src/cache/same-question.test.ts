@@ -25,6 +25,7 @@ const paraphrases: Array<[string, string]> = [
   ["How do I reset my password?", "How do I reset my pasword?"],
   ["What should I eat before a marathon?", "Before a marathon, what should I eat?"],
   ["Is tea or coffee healthier?", "Is coffee or tea healthier?"],
+  ["Is the earth round?", "Is it true that the earth is round?"],
 ];
 
 describe("sameQuestion (the semantic cache's default guard)", () => {
@@ -68,6 +69,8 @@ describe("sameQuestion's word matching", () => {
     ["a dropped and a changed letter", "How do I reset my pasward?"],
     ["a different first letter", "How do I reset my bassword?"],
     ["two letters fewer", "How do I reset my passwd?"],
+    ["two neighbouring letters changed, one to its neighbour's", "How do I reset my pasxsord?"],
+    ["two neighbouring letters changed, the other to its neighbour's", "How do I reset my paswxord?"],
   ])("does not forgive %s", (_, other) => {
     expect(sameQuestion(base, other)).toBe(false);
     expect(sameQuestion(other, base)).toBe(false);
@@ -77,6 +80,8 @@ describe("sameQuestion's word matching", () => {
     expect(sameQuestion("Where is my cat?", "Where is my car?")).toBe(false);
     expect(sameQuestion("Where is the hose?", "Where is the hose house?")).toBe(false);
     expect(sameQuestion("Where is the hose house?", "Where is the hose?")).toBe(false);
+    expect(sameQuestion("Where is the hose house?", "Where is the house?")).toBe(false);
+    expect(sameQuestion("Where is the house?", "Where is the huose?")).toBe(true);
     expect(sameQuestion("specs of the x100a camera", "specs of the x100b camera")).toBe(false);
   });
 
