@@ -85,6 +85,30 @@ describe("sameQuestion's word matching", () => {
     expect(sameQuestion("specs of the x100a camera", "specs of the x100b camera")).toBe(false);
   });
 
+  it("turns away multi-word sides trading places around 'into' or 'by'", () => {
+    expect(
+      sameQuestion(
+        "How do I convert US dollars into Swiss francs?",
+        "How do I convert Swiss francs into US dollars?",
+      ),
+    ).toBe(false);
+    expect(
+      sameQuestion(
+        "Was the chess club founded by the science teacher?",
+        "Was the science teacher founded by the chess club?",
+      ),
+    ).toBe(false);
+  });
+
+  it("judges a word's role by its first mention", () => {
+    expect(
+      sameQuestion(
+        "price of a ticket from home to work and back to home",
+        "price of a ticket from home to work and back",
+      ),
+    ).toBe(true);
+  });
+
   it("tells a name from the same word in lower case (the facts check)", () => {
     expect(sameQuestion("When will the bill be paid?", "When will Bill be paid?")).toBe(false);
   });
