@@ -35,6 +35,7 @@ describe("sameKeyFacts", () => {
   it("requires the same capitalized names, in any order, plural s and sentence starts aside", () => {
     expect(sameKeyFacts("What is the capital of Paris?", "What is the capital of Prague?")).toBe(false);
     expect(sameKeyFacts("Did Alice pay Bob?", "Did Carol pay Bob?")).toBe(false);
+    expect(sameKeyFacts("Is it cold in Austria?", "Is it cold in Australia?")).toBe(false);
     expect(sameKeyFacts("Did Alice pay Bob?", "Did Bob pay Alice?")).toBe(true);
     expect(sameKeyFacts("Is the shop open on Sundays?", "Is the shop open on Sunday?")).toBe(true);
     // A capital after a sentence end, or the pronoun "I", is not a name.
