@@ -1,4 +1,4 @@
-// pnpm bench:fleet [--replicas 4] [--requests 600] [--blocks 4000] [--policies a,b] [--workloads a,b] [--loads 0.5,0.8,0.95] [--seed 1]
+// pnpm bench:fleet [--replicas 8] [--requests 600] [--blocks 4000] [--policies a,b] [--workloads a,b] [--loads 0.5,0.8,0.95] [--seed 1]
 // Simulated vLLM replicas (Llama-3.1-8B on H100 time model, a KV cache of --blocks blocks) behind
 // the fleet client, Poisson arrivals, in lockstep on one simulated clock (see lockstep.ts). One
 // JSON line per (workload, load, policy), then the crash run's accounting. Times are simulated ms.
@@ -22,7 +22,7 @@ import { makeRequests, rng, SHAPE, tenantsFor } from "./workloads.js";
 
 const { values } = parseArgs({
   options: {
-    replicas: { type: "string", default: "4" },
+    replicas: { type: "string", default: "8" },
     requests: { type: "string", default: "1200" },
     warmup: { type: "string", default: "0.25" },
     blocks: { type: "string", default: "4000" },

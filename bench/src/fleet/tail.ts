@@ -18,7 +18,7 @@ const { values, positionals } = parseArgs({
     seed: { type: "string" },
     over: { type: "string", default: "138" },
     warmup: { type: "string", default: "0.25" },
-    replicas: { type: "string", default: "4" },
+    replicas: { type: "string", default: "8" },
     blocks: { type: "string", default: "4000" },
   },
 });

@@ -47,9 +47,20 @@ export const SHAPE: WorkloadShape = {
   maxTurns: 6,
 };
 
-/** Tenants whose system prompts fill 73% of the fleet's KV cache (llm-d's benchmark ratio). */
+/**
+ * Tokens one tenant keeps resident in the caches: its system prompt and each user's chat at its
+ * longest. llm-d's 73%-capacity benchmark sizes a group the same way: "R_group = 6,000 + 5×1,200"
+ * (system prompt plus each user's cached question; llm-d-kv-cache-manager,
+ * benchmarking/73-capacity). RAG passages are not counted: their blocks follow a tenant's system
+ * prompt in a combination that never comes back, so they are churn, not residents.
+ */
+export function residentTokens(shape: WorkloadShape = SHAPE): number {
+  return shape.systemTokens + shape.usersPerTenant * shape.maxTurns * (shape.questionTokens + shape.outputTokens);
+}
+
+/** Tenants whose resident tokens fill 73% of the fleet's KV cache (llm-d's benchmark ratio). */
 export function tenantsFor(replicas: number, blocks: number, shape = SHAPE): number {
-  return Math.max(1, Math.round((0.73 * replicas * blocks * 16) / shape.systemTokens));
+  return Math.max(1, Math.round((0.73 * replicas * blocks * 16) / residentTokens(shape)));
 }
 
 /**
