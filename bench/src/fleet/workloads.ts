@@ -55,7 +55,9 @@ export const SHAPE: WorkloadShape = {
  * prompt in a combination that never comes back, so they are churn, not residents.
  */
 export function residentTokens(shape: WorkloadShape = SHAPE): number {
-  return shape.systemTokens + shape.usersPerTenant * shape.maxTurns * (shape.questionTokens + shape.outputTokens);
+  return (
+    shape.systemTokens + shape.usersPerTenant * shape.maxTurns * (shape.questionTokens + shape.outputTokens)
+  );
 }
 
 /** Tenants whose resident tokens fill 73% of the fleet's KV cache (llm-d's benchmark ratio). */
