@@ -30,7 +30,7 @@ export async function callStore<T>(
     const operation = run({ signal });
     return await new Promise<T>((resolve, reject) => {
       const onAbort = () => reject(signal.reason);
-      signal.addEventListener("abort", onAbort, { once: true });
+      signal.addEventListener("abort", onAbort);
       // A store that ignores the signal settles later; its late rejection is handled here.
       operation.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
     });

@@ -11,7 +11,7 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(abortReason(signal));
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort);
     promise.then(
       (value) => {
         signal.removeEventListener("abort", onAbort);
