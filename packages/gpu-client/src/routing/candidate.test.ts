@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { candidate } from "./__fixtures__/candidates.js";
 import { type Candidate, loadOf, queueOf, seededRandom } from "./candidate.js";
 
-const c = (over: Partial<Candidate> = {}): Candidate => ({
-  id: "e",
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  waiting: undefined,
-  kvUsage: undefined,
-  stale: true,
-  adapters: new Set(),
-  ...over,
-});
+const c = (over: Partial<Candidate> = {}): Candidate => candidate("e", over);
 
 describe("load and queue per unit of capacity", () => {
   it("divides the in-flight count plus a fresh waiting queue by the endpoint's weight", () => {

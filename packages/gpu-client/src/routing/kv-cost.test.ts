@@ -1,17 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Candidate, RouteInput } from "./candidate.js";
+import { candidate } from "./__fixtures__/candidates.js";
+import type { RouteInput } from "./candidate.js";
 import { kvCost } from "./kv-cost.js";
 
-const c = (id: string): Candidate => ({
-  id,
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  waiting: undefined,
-  kvUsage: undefined,
-  stale: true,
-  adapters: new Set(),
-});
+const c = candidate;
 const input: RouteInput = { prefixHashes: [], tokens: 10 };
 
 describe("kv-cost's tie-break", () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { blockHashes } from "../block-hash.js";
-import type { Candidate, RouteInput } from "./candidate.js";
+import { scrapedCandidate } from "./__fixtures__/candidates.js";
+import type { RouteInput } from "./candidate.js";
 import { prefixAffinity } from "./prefix-affinity.js";
 
-const c = (id: string, over: Partial<Candidate> = {}): Candidate => ({
-  id,
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  prefilling: 0,
-  waiting: 0,
-  kvUsage: 0,
-  stale: false,
-  adapters: new Set(),
-  ...over,
-});
+const c = scrapedCandidate;
 const shared: RouteInput = { prefixHashes: blockHashes("t".repeat(64 * 10)), tokens: 200 };
 
 describe("prefix affinity's load gate at its edges", () => {

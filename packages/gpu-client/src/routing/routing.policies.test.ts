@@ -1,23 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { blockHashes } from "../block-hash.js";
-import type { Candidate, RouteInput } from "./candidate.js";
+import { candidate } from "./__fixtures__/candidates.js";
+import type { RouteInput } from "./candidate.js";
 import { kvCost } from "./kv-cost.js";
 import { prefixAffinity } from "./prefix-affinity.js";
 import { PrefixIndex } from "./prefix-index.js";
 import { kvAware, kvUtilizationScorer, queueScorer, saturationFilter, scoringPolicy } from "./scoring.js";
 import { leastOutstanding, powerOfTwo, roundRobin, sessionAffinity } from "./simple-policies.js";
 
-const c = (id: string, over: Partial<Candidate> = {}): Candidate => ({
-  id,
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  waiting: undefined,
-  kvUsage: undefined,
-  stale: true,
-  adapters: new Set(),
-  ...over,
-});
+const c = candidate;
 const input = (text = "", over: Partial<RouteInput> = {}): RouteInput => ({
   prefixHashes: blockHashes(text),
   tokens: 100,

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Candidate, RouteInput } from "./candidate.js";
+import { candidate } from "./__fixtures__/candidates.js";
+import type { RouteInput } from "./candidate.js";
 import { kvAware, queueScorer, saturationFilter, scoringPolicy } from "./scoring.js";
 
-const c = (id: string, over: Partial<Candidate> = {}): Candidate => ({
-  id,
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  waiting: undefined,
-  kvUsage: undefined,
-  stale: false,
-  adapters: new Set(),
-  ...over,
-});
+const c = candidate;
 const input: RouteInput = { prefixHashes: [], tokens: 100 };
 
 describe("a scoring policy's filters", () => {

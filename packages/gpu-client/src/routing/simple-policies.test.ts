@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { candidate } from "./__fixtures__/candidates.js";
 import type { Candidate, RouteInput, RoutingPolicy } from "./candidate.js";
 import { leastOutstanding, powerOfTwo, roundRobin } from "./simple-policies.js";
 
-const c = (id: string, over: Partial<Candidate> = {}): Candidate => ({
-  id,
-  weight: 1,
-  inflight: 0,
-  inflightTokens: 0,
-  waiting: undefined,
-  kvUsage: undefined,
-  stale: true,
-  adapters: new Set(),
-  ...over,
-});
+const c = candidate;
 const input: RouteInput = { prefixHashes: [], tokens: 100 };
 const picks = (policy: RoutingPolicy, pool: Candidate[], n = 40) =>
   Array.from({ length: n }, () => policy.pick(pool, input).endpoint).join(" ");
