@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { abortListenerCount } from "../__fixtures__/abort-listeners.js";
 import { AbortedError, NetworkError, TimeoutError } from "../errors.js";
 import { callStore, type StoreCallOptions } from "./store-call.js";
 
@@ -6,21 +7,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** The abort listeners a signal holds, as added and removed through its own methods. */
-function listeners(signal: AbortSignal) {
-  const held = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    if (args[0] === "abort") held.add(args[1]);
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    if (args[0] === "abort") held.delete(args[1]);
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  return () => held.size;
-}
+const listeners = abortListenerCount;
 
 describe("callStore", () => {
   it("settles as the store does, leaving no timer and no listener behind", async () => {

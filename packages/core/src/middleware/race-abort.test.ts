@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { abortListenerCount } from "../__fixtures__/abort-listeners.js";
 import { AbortedError, NetworkError, TimeoutError } from "../errors.js";
 import { raceAbort } from "./race-abort.js";
 
@@ -13,21 +14,7 @@ function pending<T>() {
   return { promise, resolve, reject };
 }
 
-/** The abort listeners a signal holds, as added and removed through its own methods. */
-function listenerCount(signal: AbortSignal) {
-  const held = new Set<unknown>();
-  const add = signal.addEventListener.bind(signal);
-  const remove = signal.removeEventListener.bind(signal);
-  signal.addEventListener = ((...args: Parameters<typeof add>) => {
-    if (args[0] === "abort") held.add(args[1]);
-    add(...args);
-  }) as typeof signal.addEventListener;
-  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-    if (args[0] === "abort") held.delete(args[1]);
-    remove(...args);
-  }) as typeof signal.removeEventListener;
-  return () => held.size;
-}
+const listenerCount = abortListenerCount;
 
 describe("raceAbort", () => {
   it("settles with the promise's value or error while the signal stays open, then stops listening", async () => {
