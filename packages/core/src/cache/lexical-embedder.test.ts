@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { InvalidRequestError } from "../errors.js";
+import { cosineSimilarity } from "../search/vector-math.js";
 import { isStopword, lexicalEmbedder, lexicalWords, stem } from "./lexical-embedder.js";
 
-const cosine = (a: number[], b: number[]) => {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-};
+const cosine = cosineSimilarity;
 
 describe("lexicalWords", () => {
   it("lower-cases, normalizes and splits on anything but letters and digits", () => {
