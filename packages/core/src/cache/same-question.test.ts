@@ -17,6 +17,8 @@ const nearMisses: Array<[string, string]> = [
   ],
   ["Is Mount Everest taller than K2?", "Is K2 taller than Mount Everest?"],
   ["What is the boiling point of ethanol?", "What is the boiling point of methanol?"],
+  // A typo in the word between two entities must not hide their swap.
+  ["Does the dog chase the cat?", "Does the cat chasse the dog?"],
 ];
 
 const paraphrases: Array<[string, string]> = [

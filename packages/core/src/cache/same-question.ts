@@ -111,6 +111,15 @@ function orderWords(text: string): string[] {
 }
 
 /**
+ * `words` with each word that is a typo of one in `reference` written as that word, so the order
+ * checks see "chasse" as the "chase" it stands for: otherwise a typo in the word between two
+ * entities hides their swap ("Does the dog chase the cat" / "Does the cat chasse the dog").
+ */
+function spelledAs(words: string[], reference: string[]): string[] {
+  return words.map((w) => (reference.includes(w) ? w : (reference.find((r) => sameWord(w, r)) ?? w)));
+}
+
+/**
  * The default check before a semantic hit is served, chosen for precision: the two prompts must
  * ask about the same things (the same meaning words, stemmed, one typo allowed per word of five
  * or more letters; words that only frame the question, like "could you tell me", do not count),
@@ -126,6 +135,6 @@ export function sameQuestion(cachedPrompt: string, prompt: string): boolean {
   const b = meaningWords(prompt);
   if (!covered(a, b) || !covered(b, a)) return false;
   const oa = orderWords(cachedPrompt);
-  const ob = orderWords(prompt);
+  const ob = spelledAs(orderWords(prompt), oa);
   return !swappedRoles(oa, ob) && !changedRoles(oa, ob);
 }
