@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ContentFilteredError, InvalidRequestError } from "../errors.js";
 import { EventHub, type KeelEvent } from "../events.js";
-import type { StreamEvent } from "../model.js";
+import type { Model, StreamEvent } from "../model.js";
 import { pipe } from "../pipe.js";
+import { createModelStream } from "../stream/model-stream.js";
 import { scriptedModel } from "../testing/scripted-model.js";
 import { canaryInstruction, createCanary } from "./canary.js";
 import { GuardBlockedError } from "./guard-errors.js";
@@ -734,6 +735,42 @@ describe("guard: more of what it promises", () => {
     expect(await texts(guarded(scriptedModel([deltas("bye <EMA")])).stream(ask))).toEqual(["bye ", "<EMA"]);
     const noFinish = scriptedModel([{ events: [{ type: "text-delta", text: "bye <EMA" } as StreamEvent] }]);
     expect(await texts(guarded(noFinish).stream(ask))).toEqual(["bye ", "<EMA"]);
+  });
+
+  it("cancels the model's stream when the caller stops reading while a read is in flight", async () => {
+    // The inner stream sends one delta, then waits until it is cancelled.
+    let cancelled: (() => void) | undefined;
+    const cancellation = new Promise<void>((resolve) => {
+      cancelled = resolve;
+    });
+    const base = scriptedModel(["unused"]);
+    const inner: Model = {
+      ...base,
+      stream: (_request, options) =>
+        createModelStream(
+          async function* (signal) {
+            yield { type: "text-delta", text: "first" } satisfies StreamEvent;
+            await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve()));
+            cancelled?.();
+          },
+          { provider: "p", model: "m", ...(options ? { options } : {}) },
+        ),
+    };
+    const stream = pipe(inner, guard({ injection: false, output: false })).stream(user("x"));
+    const reader = stream[Symbol.asyncIterator]();
+    expect(await reader.next()).toMatchObject({ value: { type: "text-delta", text: "first" } });
+    const pending = reader.next();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Neither is awaited: with the inner request left open they would never settle.
+    void reader.return?.();
+    pending.catch(() => {});
+    // Without the guard passing its stream's signal on, the inner request would stay open.
+    await expect(
+      Promise.race([
+        cancellation.then(() => "cancelled"),
+        new Promise((r) => setTimeout(() => r("open"), 1000)),
+      ]),
+    ).resolves.toBe("cancelled");
   });
 
   it("keeps the model's id and provider on a guarded stream's response", async () => {
