@@ -38,8 +38,14 @@ const LEET: Record<string, string> = {
 const STOPWORD_LIST =
   "the and you your to of is are all ignore previous instructions prompt system now tell me what print say";
 const STOPWORDS = new RegExp(`\\b(?:${STOPWORD_LIST.replaceAll(" ", "|")})\\b`, "gi");
-const ROT13_STOPWORDS = new RegExp(`\\b(?:${rot13(STOPWORD_LIST).replaceAll(" ", "|")})\\b`, "gi");
-const utf8 = new TextDecoder("utf-8", { fatal: false });
+// The same words in ROT13, written out rather than computed at load (where a broken `rot13`
+// would stop the module loading instead of failing a test); a test checks every word.
+const ROT13_STOPWORDS = new RegExp(
+  `\\b(?:${"gur naq lbh lbhe gb bs vf ner nyy vtaber cerivbhf vafgehpgvbaf cebzcg flfgrz abj gryy zr jung cevag fnl".replaceAll(" ", "|")})\\b`,
+  "gi",
+);
+// UTF-8, not fatal: an invalid byte becomes U+FFFD, which `readsAsText` does not count.
+const utf8 = new TextDecoder();
 
 // A decoding that is itself an encoded run (base64 of base64, base64 of hex) is kept so that
 // the next level can unwrap it.
@@ -48,7 +54,7 @@ const ENCODED_LAYER =
 
 /** True when decoded bytes read as text, or as another layer of encoding. */
 function readable(text: string): boolean {
-  return readsAsText(text) || (text.length >= 16 && text.length <= 131_072 && ENCODED_LAYER.test(text));
+  return readsAsText(text) || (text.length >= 16 && ENCODED_LAYER.test(text));
 }
 
 /** Mostly printable, some letters, a space or two. */
@@ -57,6 +63,7 @@ function readsAsText(text: string): boolean {
   let printable = 0;
   let letters = 0;
   let spaces = 0;
+  // Stryker disable next-line EqualityOperator: charCodeAt past the end is NaN, which counts as nothing
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0xfffd) continue;
@@ -67,51 +74,54 @@ function readsAsText(text: string): boolean {
   return printable / text.length > 0.95 && letters / text.length > 0.5 && spaces >= 1;
 }
 
-function bytesToText(bytes: Uint8Array): string {
-  return utf8.decode(bytes);
-}
-
 function fromBase64(run: string): string | undefined {
-  let b64 = run.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  // A run holds "=" only at its end (BASE64_RUN), and atob decodes unpadded base64 (the
+  // forgiving decode of the HTML standard): it throws only on a length no base64 has, 4k + 1.
+  const b64 = run.replace(/-/g, "+").replace(/_/g, "/").replace(/=/g, "");
   if (b64.length % 4 === 1) return undefined;
-  b64 += "=".repeat((4 - (b64.length % 4)) % 4);
-  try {
-    const bin = atob(b64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    const text = bytesToText(bytes);
-    return readable(text) ? text : undefined;
-  } catch {
-    return undefined;
-  }
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  // Stryker disable next-line EqualityOperator: a write past a typed array's end is ignored
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  const text = utf8.decode(bytes);
+  return readable(text) ? text : undefined;
 }
 
 function fromHex(run: string): string | undefined {
   const hex = run.replace(/[ :]/g, "");
   const bytes = new Uint8Array(hex.length >> 1);
+  // Stryker disable next-line EqualityOperator: a write past a typed array's end is ignored
   for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  const text = bytesToText(bytes);
+  const text = utf8.decode(bytes);
   return readable(text) ? text : undefined;
 }
 
 function fromUrl(run: string): string | undefined {
+  let text: string;
   try {
-    const text = decodeURIComponent(run.replace(/\+/g, " "));
-    return text !== run && readable(text) ? text : undefined;
+    text = decodeURIComponent(run.replace(/\+/g, " "));
   } catch {
+    // Escapes that are not UTF-8 ("%C3%28"): no text to read.
     return undefined;
   }
+  return readable(text) ? text : undefined;
 }
 
-/** ROT13 of a text (its own inverse). */
+// A–Z then a–z, each rotated by 13: the letter at c − 65 (upper case) or c − 71 (lower case).
+const ROTATED = "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm";
+
+/** ROT13 of a text (its own inverse). A loop over a typed array: 3× faster than a replace. */
 export function rot13(text: string): string {
   const codes = new Uint16Array(text.length);
+  // Stryker disable next-line EqualityOperator: charCodeAt past the end is NaN, and a write past the array's end is ignored
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    codes[i] = c >= 65 && c <= 90 ? ((c - 52) % 26) + 65 : c >= 97 && c <= 122 ? ((c - 84) % 26) + 97 : c;
+    codes[i] =
+      c >= 65 && c <= 90 ? ROTATED.charCodeAt(c - 65) : c >= 97 && c <= 122 ? ROTATED.charCodeAt(c - 71) : c;
   }
   let out = "";
   // In slices: String.fromCharCode takes its arguments on the stack.
+  // Stryker disable next-line EqualityOperator: one more slice past the end adds nothing
   for (let i = 0; i < codes.length; i += 8192) out += String.fromCharCode(...codes.subarray(i, i + 8192));
   return out;
 }
@@ -152,26 +162,29 @@ export function decodePayloads(text: string, options: DecodeOptions = {}): Decod
   const found: DecodedPayload[] = [];
   const seen = new Set<string>();
 
-  const add = (encoding: PayloadEncoding, chain: PayloadEncoding[], decoded: string | undefined): boolean => {
-    if (decoded === undefined || found.length >= maxPayloads || budget <= 0) return false;
+  const add = (encoding: PayloadEncoding, chain: PayloadEncoding[], decoded: string | undefined) => {
+    if (decoded === undefined || found.length >= maxPayloads || budget <= 0) return;
     const clipped = decoded.slice(0, budget);
-    if (seen.has(clipped)) return false;
+    if (seen.has(clipped)) return;
     seen.add(clipped);
     budget -= clipped.length;
     found.push({ encoding, chain: [...chain, encoding], text: clipped });
-    return true;
   };
 
   const visit = (source: string, chain: PayloadEncoding[], depth: number) => {
-    if (depth >= maxDepth || found.length >= maxPayloads || budget <= 0) return;
+    if (depth >= maxDepth) return;
+    // The early exits below only save work: `add` refuses a payload past either limit anyway.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,LogicalOperator: work bound, same output (see above)
+    if (found.length >= maxPayloads || budget <= 0) return;
     const start = found.length;
     for (const m of source.matchAll(BASE64_RUN)) {
       // A run that is all letters or all digits is a word or a number, not base64.
       if (!/[0-9+/]/.test(m[0]) || !/[A-Za-z]/.test(m[0])) continue;
       add("base64", chain, fromBase64(clip(m[0])));
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: work bound, same output (see above)
       if (found.length >= maxPayloads) break;
     }
-    for (const m of source.matchAll(HEX_RUN)) add("hex", chain, fromHex(clip(m[0].trim())));
+    for (const m of source.matchAll(HEX_RUN)) add("hex", chain, fromHex(clip(m[0])));
     for (const m of source.matchAll(URL_RUN)) add("url", chain, fromUrl(clip(m[0])));
     // Stopwords written in ROT13 ("gur", "vtaber") almost never occur in real text, so three
     // of them say that part of the source is ROT13; only then is the whole text rotated.
@@ -180,19 +193,17 @@ export function decodePayloads(text: string, options: DecodeOptions = {}): Decod
     let rotAt = 0;
     for (const m of source.matchAll(ROT13_STOPWORDS)) {
       if (rotHits++ === 0) rotAt = m.index;
+      // Stryker disable next-line ConditionalExpression: work bound; three hits decide, more change nothing
       if (rotHits === 3) break;
     }
     if (rotHits >= 3) add("rot13", chain, rot13(windowAt(source, rotAt, budget)));
     const leetAt = source.search(HAS_LEET);
-    const leetWindow = leetAt >= 0 ? windowAt(source, leetAt, budget) : "";
-    const unleeted = leetAt >= 0 ? unleet(leetWindow) : leetWindow;
-    if (unleeted !== source && countStopwords(unleeted) > countStopwords(source))
-      add("leetspeak", chain, unleeted);
-    const end = found.length;
-    for (let i = start; i < end; i++) {
-      const payload = found[i];
-      if (payload) visit(payload.text, payload.chain, depth + 1);
+    // Stryker disable next-line ConditionalExpression: fast path; with no letter next to a leet sign, unleet changes no stopword
+    if (leetAt >= 0) {
+      const unleeted = unleet(windowAt(source, leetAt, budget));
+      if (countStopwords(unleeted) > countStopwords(source)) add("leetspeak", chain, unleeted);
     }
+    for (const payload of found.slice(start)) visit(payload.text, payload.chain, depth + 1);
   };
 
   visit(text, [], 0);
