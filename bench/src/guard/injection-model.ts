@@ -17,6 +17,7 @@ import {
   type SparseVector,
   weighInjectionCounts,
 } from "@keel/core/guard";
+import { CODING_COLLECTION } from "./coding-prompts.js";
 import type { LabelledText } from "./injection-data.js";
 import { type LogisticModel, linearScore, trainLogistic } from "./logistic-regression.js";
 
@@ -186,7 +187,7 @@ export function fitInjectionModel(
     config,
   );
   const threshold = calibrate(
-    rows.filter((r) => isValidation(r)),
+    rows.filter((r) => isValidation(r) && r.collection !== CODING_COLLECTION),
     inner.score,
     config.targetFpr,
     config.fprOver,

@@ -18,6 +18,7 @@
 // One JSON line per model, protocol and collection; a summary line per model and protocol.
 import { resolve } from "node:path";
 import { detectInjection, normalizeText } from "@keel/core/guard";
+import { CODING_COLLECTION, codingPrompts } from "./coding-prompts.js";
 import { hardNegatives } from "./hard-negatives.js";
 import { COLLECTIONS, isHeldOut, type LabelledText, readCollection, readLabelled } from "./injection-data.js";
 import {
@@ -56,8 +57,16 @@ for (const name of COLLECTIONS) shared.set(name, readCollection(name).map(toRow)
 const risky = readLabelled(resolve("bench/src/guard/data/risky-benign.jsonl"), "risky-benign").map(toRow);
 // Everyday prompts written for the dev protocol only: never trained on, never reported as a result.
 const everyday = readLabelled(resolve("bench/src/guard/data/everyday-dev.jsonl"), "everyday-dev").map(toRow);
-const hard = hardNegatives().map((text) => toRow({ text, label: 0, collection: "hard-negatives" }));
+// Programming questions from the half of the vocabulary that training never sees: dev only.
+const codingDev = codingPrompts("dev").map((text) => toRow({ text, label: 0, collection: "coding-dev" }));
+const hard = [
+  ...hardNegatives().map((text) => toRow({ text, label: 0, collection: "hard-negatives" })),
+  ...codingPrompts("train").map((text) => toRow({ text, label: 0, collection: CODING_COLLECTION })),
+];
 const trainable = COLLECTIONS.filter((c) => trainBipia || c !== "bipia");
+
+// Negatives written or generated here, which the issue's baseline does not train on.
+const OUR_NEGATIVES = new Set(["hard-negatives", CODING_COLLECTION]);
 
 type Flagger = (row: Row) => boolean;
 type Trainer = (rows: Row[]) => Flagger;
@@ -65,7 +74,7 @@ type Trainer = (rows: Row[]) => Flagger;
 const TRAINERS: Record<string, Trainer> = {
   // The issue's ten lines: raw text, the shared set only (no hand-written negatives), 0.5.
   baseline: (rows) => {
-    const shared = rows.filter((r) => r.collection !== "hard-negatives");
+    const shared = rows.filter((r) => !OUR_NEGATIVES.has(r.collection));
     const m = fitTfidfBaseline(
       shared.map((r) => r.tokens),
       shared.map((r) => r.label),
@@ -76,7 +85,7 @@ const TRAINERS: Record<string, Trainer> = {
   // (mean FPR over collections ≤ targetFpr on a validation fifth), so that TPRs compare at
   // like false-positive rates.
   "baseline-calibrated": (rows) => {
-    const shared = rows.filter((r) => r.collection !== "hard-negatives");
+    const shared = rows.filter((r) => !OUR_NEGATIVES.has(r.collection));
     const fitOn = (rs: Row[]) =>
       fitTfidfBaseline(
         rs.map((r) => r.tokens),
@@ -246,11 +255,17 @@ for (const model of models) {
     }
     const f = {
       collection: "hard-negatives",
-      ...evaluate(flag, hard.filter(isDevelopment), `${model} dev hard`),
+      ...evaluate(
+        flag,
+        hard.filter((r) => r.collection === "hard-negatives" && isDevelopment(r)),
+        `${model} dev hard`,
+      ),
     };
     console.log(JSON.stringify({ model, protocol: "dev", ...f }));
     const e = { collection: "everyday-dev", ...evaluate(flag, everyday, `${model} dev everyday`) };
     console.log(JSON.stringify({ model, protocol: "dev", ...e }));
+    const code = { collection: "coding-dev", ...evaluate(flag, codingDev, `${model} dev coding`) };
+    console.log(JSON.stringify({ model, protocol: "dev", ...code }));
     summarize(model, "dev", figures);
     byLength(model, "dev");
   }
