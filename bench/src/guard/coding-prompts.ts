@@ -1,7 +1,7 @@
 // Benign programming questions, generated from templates in two halves that share no language,
 // task or tool: `train` joins the hard negatives (training only), `dev` is reported by the
-// protocol's dev split to judge a change. Neither is an evaluation: the reported set is
-// data/coding-questions.jsonl, written by hand in other words. Programming questions are the
+// protocol's dev split to judge a change. Neither is an evaluation: the reported sets are
+// data/coding-questions.jsonl and data/coding-requests.jsonl, written by hand in other words. Programming questions are the
 // everyday traffic of the developers who use this SDK, and they share words with attacks
 // ("print", "execute", "kill", "override", "bypass"): without examples a classifier flags them.
 
