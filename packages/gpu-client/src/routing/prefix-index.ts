@@ -21,7 +21,10 @@ export class PrefixIndex {
     if (!lru) return 0;
     let n = 0;
     // `has` does not refresh recency: only a routed request does.
-    while (n < hashes.length && lru.has(hashes[n]!)) n++;
+    for (const hash of hashes) {
+      if (!lru.has(hash)) break;
+      n++;
+    }
     return n;
   }
 
@@ -37,6 +40,7 @@ export class PrefixIndex {
       lru = new LRUCache<number, true>({ max: Math.max(1, Math.floor(this.#capacity(endpoint))) });
       this.#byEndpoint.set(endpoint, lru);
     }
+    // Stryker disable next-line BooleanLiteral: the value is never read; the index only asks has()
     for (let i = hashes.length - 1; i >= 0; i--) lru.set(hashes[i]!, true);
   }
 
