@@ -1,5 +1,5 @@
 // Benign programming questions, generated from templates in two halves that share no language,
-// task or tool: `train` joins the hard negatives (training only), `dev` is reported by the
+// task or tool: `train` is training data (CODING_COLLECTION, below), `dev` is reported by the
 // protocol's dev split to judge a change. Neither is an evaluation: the reported sets are
 // data/coding-questions.jsonl and data/coding-requests.jsonl, written by hand in other words. Programming questions are the
 // everyday traffic of the developers who use this SDK, and they share words with attacks

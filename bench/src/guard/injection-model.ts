@@ -8,8 +8,8 @@
 //   3. L2 logistic regression solved to its optimum (L-BFGS);
 //   4. the threshold: refit on four fifths of the training rows, and on the other fifth pick the
 //      lowest threshold whose false-positive rate, averaged over collections (not the generated
-//      programming questions, see coding-prompts.ts), is at most `targetFpr`; the final fit on all training rows takes that threshold into its bias, so
-//      0.5 stays the decision point;
+//      programming questions, see coding-prompts.ts), is at most `targetFpr`; the final fit on
+//      all training rows takes that threshold into its bias, so 0.5 stays the decision point;
 //   5. int8 weights and uint8 idf, each with one scale.
 import {
   type InjectionWeights,

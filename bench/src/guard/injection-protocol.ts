@@ -59,6 +59,8 @@ const risky = readLabelled(resolve("bench/src/guard/data/risky-benign.jsonl"), "
 const everyday = readLabelled(resolve("bench/src/guard/data/everyday-dev.jsonl"), "everyday-dev").map(toRow);
 // Programming questions from the half of the vocabulary that training never sees: dev only.
 const codingDev = codingPrompts("dev").map((text) => toRow({ text, label: 0, collection: "coding-dev" }));
+// Our training-only negatives: the hand-written hard negatives and the generated programming
+// questions (`--no-hard-negatives` leaves out both).
 const hard = [
   ...hardNegatives().map((text) => toRow({ text, label: 0, collection: "hard-negatives" })),
   ...codingPrompts("train").map((text) => toRow({ text, label: 0, collection: CODING_COLLECTION })),
