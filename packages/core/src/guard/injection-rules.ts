@@ -116,7 +116,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "instruction-override",
     weight: 0.85,
     pattern: re(
-      "\\b(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior)\\b|\\b(?:die\\s+)?obigen\\s+(?:ausführungen|anweisungen)\\s+ignorieren\\b",
+      "\\b(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior)\\b|\\b(?:die\\s+)?obigen\\s+(?:ausführungen|anweisungen)\\s+ignorieren\\b|(?:上記|以上|前述)を?無視|(?:忽略|无视|無視|忽视)(?:以上|上述|上面|前面)|ऊपर\\s*(?:को|के|की|दिए)?.{0,12}?(?:अनदेखा|नजरअंदाज|उपेक्षा|अवहेलना)",
     ),
   },
   {
@@ -144,6 +144,16 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     ),
   },
   {
+    // Social engineering: the writer claims to be the one who configures the assistant ("I am
+    // your developer", "Soy tu desarrollador"), which a user of the assistant never is.
+    id: "claims-authority",
+    category: "instruction-override",
+    weight: 0.6,
+    pattern: re(
+      "\\bi(?:\\s+am|'m)\\s+(?:now\\s+)?your\\s+(?:developer|creator|administrator|admin|programmer|owner|maker|master)\\b|\\bsoy\\s+tu\\s+(?:desarrollador|creador|administrador|programador)\\b|\\bje\\s+suis\\s+(?:ton|votre)\\s+(?:développeur|créateur|administrateur|programmeur)\\b|\\bich\\s+bin\\s+deine?\\s+(?:entwickler(?:in)?|schöpfer|administrator|programmierer)\\b|\\bsono\\s+il\\s+tuo\\s+(?:sviluppatore|creatore|amministratore|programmatore)\\b|\\bsou\\s+(?:o\\s+)?seu\\s+(?:desenvolvedor|criador|administrador|programador)\\b|मैं\\s+आपका\\s+(?:डेवलपर|निर्माता|व्यवस्थापक)",
+    ),
+  },
+  {
     // A how-to question ("how do I enable debug mode in Flask?") asks about a product's mode,
     // and "developer mode on my phone" is a place: only a request that the assistant switch, or
     // a statement that the mode is on, counts.
@@ -166,10 +176,15 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         "(?:以前|前|上記|これまで|最初|元)の.{0,6}?(?:指示|命令|指令|ルール|プロンプト|設定)を?.{0,4}?(?:無視|忘れ)",
         "(?:이전|앞의|위의|기존|모든).{0,6}?(?:지시|명령|지침|규칙|프롬프트).{0,6}?(?:무시|잊어)",
         "(?:تجاهل|انس|إنس|اتجاهل).{0,20}?(?:التعليمات|الأوامر|التوجيهات|القواعد|تعليماتك)",
-        "(?:पिछले|पहले|सभी|पूर्व).{0,20}?(?:निर्देश|आदेश|नियम).{0,20}?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)",
+        "(?:पिछले|पहले|सभी|पूर्व).{0,20}?(?:निर्देश|आदेश|नियम).{0,20}?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल|अवहेलना|उपेक्षा)",
+        "(?:আগের|পূর্ববর্তী|পূর্বের|সমস্ত|সব).{0,20}?(?:নির্দেশ|আদেশ|নিয়ম).{0,20}?(?:উপেক্ষা|ভুলে|অগ্রাহ্য)",
+        // Thai as NFKC leaves it (sara am split in two): rules read normalized text (a test checks).
+        "(?:อย่าไปสนใจ|ไม่ต้องสนใจ|เพิกเฉย|ละเว้น|ละเลย|ลืม).{0,12}?(?:คําแนะนํา|คําสั่ง|ข้อกําหนด|กฎ).{0,12}?(?:ก่อนหน้า|ก่อน|ทั้งหมด|เดิม)",
         "(?:önceki|tüm|bütün).{0,20}?(?:talimat|komut|kural).{0,20}?(?:yok say|görmezden gel|unut)",
         "(?:bỏ qua|quên|phớt lờ).{0,20}?(?:hướng dẫn|chỉ thị|lệnh|quy tắc)",
         "(?:abaikan|lupakan).{0,20}?(?:instruksi|perintah|arahan|aturan)",
+        "terlepas dari (?:semua )?(?:tugas|instruksi|perintah|arahan) (?:sebelumnya|di atas)",
+        "(?:regardless|irrespective) of (?:the |your |any |all )?(?:previous|prior|earlier|above|original) (?:instructions?|tasks?|prompts?|rules|directions)",
         "(?:huwag pansinin|kalimutan|balewalain).{0,30}?(?:tagubilin|utos|panuto|instruksyon)",
         "(?:ignorera|glöm|ignorer|glem|ignoreer|negeer|ignoruj|zignoruj|zapomnij|ignoruj|ignorujte|zapomeňte|zapomeň|ignorați|ignoră|uitați|figyelmen kívül|felejtsd el|αγνόησε|ξέχασε|ігноруй|забудь|игнорируйте|забудьте).{0,30}?(?:instruktion|instruks|instructie|instrukcj|instrukc|instrucțiun|utasítás|οδηγί|інструкці|инструкци|указани|pokyn|polecen)",
       ].join("|"),
@@ -231,7 +246,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "jailbreak-persona",
     weight: 0.9,
     pattern: re(
-      "\\bdo\\s+anything\\s+now\\b|\\b(?:you\\s+are|act\\s+as|be|called|named|as)\\s+(?:a\\s+)?dan\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|output|response)|\\bjailbr(?:oken|eaked)\\b|\\bjailbreak(?:\\s+mode|\\s+prompt\\s*:|ed\\s+mode)\\b|\\[jailbreak\\]|\\banti-?dan\\b|\\bstan\\b\\s*,?\\s+which\\s+stands|\\bdude\\b,?\\s+an?\\s+ai",
+      "\\bdo\\s+anything\\s+now\\b|\\btu\\s+(?:alles\\s+jetzt|jetzt\\s+alles)\\b|\\bhaz\\s+cualquier\\s+cosa\\s+ahora\\b|\\bfa[çc]a\\s+qualquer\\s+coisa\\s+agora\\b|\\bfai\\s+qualsiasi\\s+cosa\\s+ora\\b|\\b(?:you\\s+are|act\\s+as|be|called|named|as)\\s+(?:a\\s+)?dan\\b|\\bdan\\s+mode\\b|\\bdeveloper\\s+mode\\s+(?:enabled|output|response)|\\bjailbr(?:oken|eaked)\\b|\\bjailbreak(?:\\s+mode|\\s+prompt\\s*:|ed\\s+mode)\\b|\\[jailbreak\\]|\\banti-?dan\\b|\\bstan\\b\\s*,?\\s+which\\s+stands|\\bdude\\b,?\\s+an?\\s+ai",
     ),
   },
   {
