@@ -254,7 +254,17 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "jailbreak-persona",
     weight: 0.8,
     pattern: re(
-      `\\b(?:no|without(?:\\s+any)?|free\\s+(?:of|from)|freed\\s+from|broken\\s+free\\s+(?:of|from)|not\\s+(?:bound|restricted|limited)\\s+by|doesn'?t\\s+(?:have|follow)|does\\s+not\\s+(?:have|follow)|ignores?|abandon(?:ed|s)?)${GAP}\\b(?:ethical|moral|content|safety|openai'?s?|censorship|filters?|restrictions|limitations|guidelines|rules|boundaries|principles|policies|constraints)\\b${GAP}\\b(?:restrictions|limitations|guidelines|rules|filters?|policies|polic(?:y)|boundaries|principles|constraints|ethics|morals|censorship)\\b`,
+      `\\b(?:no|without(?:\\s+any)?|free\\s+(?:of|from)|freed\\s+from|broken\\s+free\\s+(?:of|from)|not\\s+(?:bound|restricted|limited)\\s+by|doesn'?t\\s+(?:have|follow)|does\\s+not\\s+(?:have|follow)|ignores?|abandon(?:ed|s)?)${GAP}\\b(?:ethical|moral|content|safety|openai'?s?|censorship|filters?|restrictions|limitations|guidelines|rules|boundaries|principles|policies|constraints)\\b${GAP}\\b(?:restrictions|limitations|guidelines|rules|filters?|policies|polic(?:y)|boundaries|principles|constraints|ethics|morals|censorship)\\b|\\bnot\\s+bound\\s+by\\s+(?:any\\s+)?(?:rules|morals|ethics|laws|guidelines|restrictions|policies)\\b|\\b(?:you|your|ai|bot|chatbot|assistant|[\\p{L}\\p{N}]*gpt|answers?|responses?|respond|reply|replies|will|always)\\b[^.!?\\n]{0,60}\\bwithout\\s+(?:any\\s+)?(?:remorse|ethics|morals|morality|censorship)\\b`,
+    ),
+  },
+  {
+    // A persona invented for the occasion and named after the model: "you are now InsultGPT",
+    // "act as BasedGPT". Plain ChatGPT is the assistant's own name, not a persona.
+    id: "invented-gpt-persona",
+    category: "jailbreak-persona",
+    weight: 0.6,
+    pattern: re(
+      "\\b(?:you\\s+are|you\\s+will\\s+be|you're|act\\s+as|acting\\s+as|roleplay(?:ing)?\\s+as|pretend\\s+to\\s+be|role\\s+of|named|called|simulate|become)\\s+(?:now\\s+)?(?:a\\s+|an\\s+|the\\s+)?(?!chatgpt)[\\p{L}\\p{N}]{2,}-?gpt\\b",
     ),
   },
   {
