@@ -124,7 +124,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "instruction-override",
     weight: 0.75,
     pattern: re(
-      "\\b(?:new|updated|real|actual|true|additional)\\s+(?:instructions?|task|rules|system\\s+prompt)\\s*(?::|follows?\\b)|\\bnow\\s+(?:focus|concentrate)\\s+on\\s+your\\s+new\\s+task\\b|\\bnun\\s+folgen\\s+(?:neue|weitere)\\s+(?:anweisungen|aufgaben)\\b|\\b(?:neue|nueva|nouvelle|nuova)\\s+(?:aufgabe|anweisung|tarea|instrucción|tâche|instruction|compito|istruzione)\\s*:",
+      "\\byour\\s+(?:new\\s+)?instructions\\s+are\\s+now\\s+(?:to|the\\s+following)\\b|\\b(?:new|updated|real|actual|true|additional)\\s+(?:instructions?|task|rules|system\\s+prompt)\\s*(?::|follows?\\b)|\\bnow\\s+(?:focus|concentrate)\\s+on\\s+your\\s+new\\s+task\\b|\\bnun\\s+folgen\\s+(?:neue|weitere)\\s+(?:anweisungen|aufgaben)\\b|\\b(?:neue|nueva|nouvelle|nuova)\\s+(?:aufgabe|anweisung|tarea|instrucción|tâche|instruction|compito|istruzione)\\s*:",
     ),
   },
   {
@@ -186,6 +186,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         "terlepas dari (?:semua )?(?:tugas|instruksi|perintah|arahan) (?:sebelumnya|di atas)",
         "(?:regardless|irrespective) of (?:the |your |any |all )?(?:previous|prior|earlier|above|original) (?:instructions?|tasks?|prompts?|rules|directions)",
         "(?:huwag pansinin|kalimutan|balewalain).{0,30}?(?:tagubilin|utos|panuto|instruksyon)",
+        "(?:zaboravi|ignoriraj|ignoriši|zanemari)(?: sve| sva)?.{0,20}?(?:instrukcij|uput|naredb|pravil)",
         "(?:ignorera|glöm|ignorer|glem|ignoreer|negeer|ignoruj|zignoruj|zapomnij|ignoruj|ignorujte|zapomeňte|zapomeň|ignorați|ignoră|uitați|figyelmen kívül|felejtsd el|αγνόησε|ξέχασε|ігноруй|забудь|игнорируйте|забудьте).{0,30}?(?:instruktion|instruks|instructie|instrukcj|instrukc|instrucțiun|utasítás|οδηγί|інструкці|инструкци|указани|pokyn|polecen)",
       ].join("|"),
       "u",
@@ -221,7 +222,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "system-prompt-extraction",
     weight: 0.85,
     pattern: re(
-      `\\b(?:reveal|show|print|repeat|output|display|tell\\s+me|give\\s+me|leak|disclose|share|write\\s+(?:out|down)|spell\\s+out|recite|list|dump|return|translate|summari[sz]e|what\\s+(?:is|are|was|were))${GAP}\\b(?:your|the|this|my|all|full|entire|complete|hidden|secret|initial|original|system)\\s+(?:(?:full|entire|complete|hidden|secret|initial|original|first|previous|exact)\\s+)?(?:system\\s+(?:prompt|message|instructions?)|pre-?prompt|initial\\s+(?:prompt|instructions?)|hidden\\s+(?:prompt|instructions?)|original\\s+(?:prompt|instructions?)|(?:prompt|instruction)s?\\s+(?:text|above)|developer\\s+(?:message|instructions?)|instructions\\s+(?:you\\s+were\\s+given|above)|configuration|guidelines\\s+you\\s+were\\s+given)`,
+      `\\b(?:reveal|show|print|repeat|output|display|tell\\s+me|give\\s+me|leak|disclose|share|write\\s+(?:out|down)|spell\\s+out|recite|list|dump|return|translate|summari[sz]e|what\\s+(?:is|are|was|were))${GAP}\\b(?:your|the|this|my|all|full|entire|complete|hidden|secret|initial|original|system)\\s+(?:(?:full|entire|complete|hidden|secret|initial|original|first|previous|exact)\\s+)?(?:system\\s+(?:prompt|message|instructions?)|pre-?prompt|(?:initial|starting|opening)\\s+(?:prompt|instructions?)|hidden\\s+(?:prompt|instructions?)|original\\s+(?:prompt|instructions?)|(?:prompt|instruction)s?\\s+(?:text|above)|developer\\s+(?:message|instructions?)|instructions\\s+(?:you\\s+were\\s+given|above)|configuration|guidelines\\s+you\\s+were\\s+given)`,
     ),
   },
   {
