@@ -176,7 +176,7 @@ describe("injection rules: ordinary text stays clear", () => {
     "You are ChatGPT; please help me plan a trip.",
     "How do I install AutoGPT on Windows?",
     "Your instructions are now clearer than last week's.",
-    "Zaboravio sam kišobran, gdje je najbliža trgovina?",
+    "Zaboravio sam pravila igre, možeš li ih objasniti?",
     "The villain killed without remorse, and the town never forgot it.",
     "A society without morals: write an essay on whether it can last.",
   ])("%j fires no rule", (text) => {

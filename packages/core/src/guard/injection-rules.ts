@@ -186,7 +186,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
         "terlepas dari (?:semua )?(?:tugas|instruksi|perintah|arahan) (?:sebelumnya|di atas)",
         "(?:regardless|irrespective) of (?:the |your |any |all )?(?:previous|prior|earlier|above|original) (?:instructions?|tasks?|prompts?|rules|directions)",
         "(?:huwag pansinin|kalimutan|balewalain).{0,30}?(?:tagubilin|utos|panuto|instruksyon)",
-        "(?:zaboravi|ignoriraj|ignoriši|zanemari)(?: sve| sva)?.{0,20}?(?:instrukcij|uput|naredb|pravil)",
+        "(?:zaboravi|ignoriraj|ignoriši|zanemari)(?!\\p{L})(?: sve| sva)?.{0,20}?(?:instrukcij|uput|naredb|pravil)",
         "(?:ignorera|glöm|ignorer|glem|ignoreer|negeer|ignoruj|zignoruj|zapomnij|ignoruj|ignorujte|zapomeňte|zapomeň|ignorați|ignoră|uitați|figyelmen kívül|felejtsd el|αγνόησε|ξέχασε|ігноруй|забудь|игнорируйте|забудьте).{0,30}?(?:instruktion|instruks|instructie|instrukcj|instrukc|instrucțiun|utasítás|οδηγί|інструкці|инструкци|указани|pokyn|polecen)",
       ].join("|"),
       "u",
