@@ -147,9 +147,28 @@ const IPV4 = new RegExp(
 const IPV6 =
   /(?<![\p{L}\p{N}:_])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?:\/\d{1,3})?(?![\p{L}\p{N}:_])/gu;
 
+// Section numbers look like addresses: "see section 25.1.5.1", or a numbered heading that ends
+// in a dot before its title ("25.1.5.1. Multixacts and Wraparound", as manuals number them)
+// where a heading starts: a line, a Markdown heading, a breadcrumb ("25.1. Routine Vacuuming ›
+// 25.1.5.1. Multixacts") or a table cell. An address there is followed by anything but ". Title",
+// and one ending a sentence ("connect to 10.0.0.1. Then …") follows a word.
+const SECTION_WORD =
+  /(?<!\p{L})(?:section|sect\.|§|chapter|chap\.|kapitel|abschnitt|sección|capítulo|chapitre|paragraph)\s*$/iu;
+const HEADING_TITLE = /^\.[ \t]+\p{Lu}/u;
+
+/** Whether only blanks stand between `at` and a line start, a Markdown "#", "›", "»", "|" or ">". */
+function opensHeading(text: string, at: number): boolean {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
+  return i < 0 || "\n#›»|>".includes(text[i] ?? "");
+}
+
 function resolveIpv4(m: RegExpExecArray, text: string) {
-  if (/(?<!\p{L})(?:version|ver\.?|v|build|release|rev)\s*$/iu.test(before(text, m.index, 12)))
+  const head = before(text, m.index, 12);
+  if (/(?<!\p{L})(?:version|ver\.?|v|build|release|rev)\s*$/iu.test(head) || SECTION_WORD.test(head))
     return undefined;
+  const end = m.index + m[0].length;
+  if (opensHeading(text, m.index) && HEADING_TITLE.test(text.slice(end, end + 3))) return undefined;
   return whole(m);
 }
 
