@@ -1,6 +1,5 @@
 import { InvalidRequestError } from "../errors.js";
 import { events as defaultEvents, type EventHub } from "../events.js";
-import type { ContentPart, Message } from "../messages.js";
 import type { CallOptions, Middleware, ModelRequest, ModelResponse, StreamEvent } from "../model.js";
 import { wrapModel } from "../pipe.js";
 import { createModelStream } from "../stream/model-stream.js";
@@ -15,6 +14,7 @@ import { createPseudonymizer } from "./pseudonymize.js";
 import { createPiiRedactor } from "./redact-pii.js";
 import { markSensitive } from "./residency.js";
 import { spotlight } from "./spotlight.js";
+import { textSites } from "./text-sites.js";
 
 /** A detector of your own (e.g. a model-based classifier): a score in 0–1 for one text. */
 export type ExtraDetector = (text: string, signal?: AbortSignal) => number | Promise<number>;
@@ -46,38 +46,6 @@ export interface GuardOptions {
   output?: false | OutputFilterOptions;
   /** Where `guard.flagged` events go. Default: the global `events` hub. */
   events?: EventHub;
-}
-
-type TextSite = { get(): string; set(text: string): void; role: Message["role"] };
-
-/** Every text the guard reads in a request, with a way to rewrite it. */
-function textSites(messages: Message[]): { messages: Message[]; sites: TextSite[] } {
-  const copy = messages.map(
-    (m) => ({ ...m, content: typeof m.content === "string" ? m.content : [...m.content] }) as Message,
-  );
-  const sites: TextSite[] = [];
-  for (const m of copy) {
-    if (typeof m.content === "string") {
-      sites.push({
-        role: m.role,
-        get: () => m.content as string,
-        set: (t) => Object.assign(m, { content: t }),
-      });
-      continue;
-    }
-    const parts = m.content as ContentPart[];
-    parts.forEach((part, i) => {
-      if (part.type === "text")
-        sites.push({ role: m.role, get: () => part.text, set: (t) => (parts[i] = { ...part, text: t }) });
-      else if (part.type === "tool-result" && typeof part.result === "string")
-        sites.push({
-          role: "tool",
-          get: () => part.result as string,
-          set: (t) => (parts[i] = { ...part, result: t }),
-        });
-    });
-  }
-  return { messages: copy, sites };
 }
 
 /**
