@@ -108,7 +108,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "instruction-override",
     weight: 0.9,
     pattern: re(
-      "\\b(?:forget|ignore|disregard)\\s+(?:about\\s+)?(?:everything|all(?:\\s+of\\s+that)?|what\\s+(?:i|you)\\s+(?:said|told|were\\s+told))\\b|\\bvergiss\\s+(?:nun\\s+)?(?:alles|alle)\\b|\\bvergessen\\s+sie\\s+(?:alles|alle)\\b|\\bolvid[ae]\\s+todo\\b|\\boubliez?\\s+tout\\b|\\bdimentica\\s+tutto\\b|\\besque[cç]a\\s+tudo\\b|\\bзабудь\\s+вс[её]\\b",
+      "\\b(?:forget|ignore|disregard)\\s+(?:about\\s+)?(?:everything|all(?:\\s+of\\s+that)?(?=\\s*(?:$|[,;:!?]|\\.(?![\\p{L}\\p{N}])|(?:the|these|those|previous|prior|preceding|your|my|of|and|then|now|instructions?|rules|orders|prompts?|safety|morality|ethics|restrictions|guidelines|directives|commands|other|provided|documents|questions|open)\\b))|what\\s+(?:i|you)\\s+(?:said|told|were\\s+told))\\b|\\bvergiss\\s+(?:nun\\s+)?(?:alles|alle)\\b|\\bvergessen\\s+sie\\s+(?:alles|alle)\\b|\\bolvid[ae]\\s+todo\\b|\\boubliez?\\s+tout\\b|\\bdimentica\\s+tutto\\b|\\besque[cç]a\\s+tudo\\b|\\bзабудь\\s+вс[её]\\b",
     ),
   },
   {
@@ -116,7 +116,7 @@ export const INJECTION_RULES: readonly InjectionRule[] = [
     category: "instruction-override",
     weight: 0.85,
     pattern: re(
-      "\\b(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior)\\b|\\b(?:die\\s+)?obigen\\s+(?:ausführungen|anweisungen)\\s+ignorieren\\b|(?:上記|以上|前述)を?無視|(?:忽略|无视|無視|忽视)(?:以上|上述|上面|前面)|ऊपर\\s*(?:को|के|की|दिए)?.{0,12}?(?:अनदेखा|नजरअंदाज|उपेक्षा|अवहेलना)",
+      "\\b(?:ignore|disregard)\\s+(?:the\\s+)?(?:above|previous|preceding|prior)(?![\\p{L}\\p{N}_])(?=\\s*(?:$|[,;:!?.\\])]|(?:and|then|now|instead|completely|entirely|ignore|instructions?|directions?|directives?|inputs?|messages?|conversations?|prompts?|rules|text|context|content|commands?|orders?|tasks?|statements?)\\b))|\\b(?:die\\s+)?obigen\\s+(?:ausführungen|anweisungen)\\s+ignorieren\\b|(?:上記|以上|前述)を?無視|(?:忽略|无视|無視|忽视)(?:以上|上述|上面|前面)|ऊपर\\s*(?:को|के|की|दिए)?.{0,12}?(?:अनदेखा|नजरअंदाज|उपेक्षा|अवहेलना)",
     ),
   },
   {
