@@ -210,7 +210,11 @@ describe("guard: what it reads", () => {
         { role: "assistant", content: [{ type: "text", text: ATTACK }] },
         {
           role: "tool",
-          content: [{ type: "tool-result", toolCallId: "1", name: "f", result: { note: "sunny", n: 3 } }],
+          content: [
+            { type: "tool-result", toolCallId: "1", name: "f", result: { note: "sunny", n: 3 } },
+            { type: "tool-result", toolCallId: "2", name: "g", result: null },
+            { type: "tool-result", toolCallId: "3", name: "h", result: 2 },
+          ],
         },
         {
           role: "user",
@@ -281,19 +285,26 @@ describe("guard: what it reads", () => {
     const model = pipe(scriptedModel(["ok", "ok"]), guard({ injection: { classifier: false } }));
     const cyclic: Record<string, unknown> = { a: "x" };
     cyclic.self = cyclic;
-    let deep: unknown = "leaf";
-    for (let i = 0; i < 65; i++) deep = [deep];
-    for (const result of [cyclic, deep])
-      await expect(
-        model.generate({
-          messages: [
-            { role: "user", content: "go" },
-            { role: "tool", content: [{ type: "tool-result", toolCallId: "1", name: "f", result }] },
-          ],
-        }),
-      ).rejects.toBeInstanceOf(InvalidRequestError);
-    let shallow: unknown = "leaf";
-    for (let i = 0; i < 63; i++) shallow = [shallow];
+    const nested = (levels: number) => {
+      let value: unknown = "leaf";
+      for (let i = 0; i < levels; i++) value = [value];
+      return value;
+    };
+    const call = (result: unknown) =>
+      model.generate({
+        messages: [
+          { role: "user", content: "go" },
+          { role: "tool", content: [{ type: "tool-result", toolCallId: "1", name: "f", result }] },
+        ],
+      });
+    const notJson = await call(cyclic).catch((e: unknown) => e);
+    expect(notJson).toBeInstanceOf(InvalidRequestError);
+    expect(notJson).toMatchObject({ message: "a tool result is not JSON-serializable" });
+    expect((notJson as Error).cause).toBeInstanceOf(TypeError);
+    const tooDeep = await call(nested(65)).catch((e: unknown) => e);
+    expect(tooDeep).toBeInstanceOf(InvalidRequestError);
+    expect(tooDeep).toMatchObject({ message: "a tool result nests deeper than 64 levels" });
+    const shallow = nested(64);
     await expect(
       model.generate({
         messages: [

@@ -154,13 +154,15 @@ const IPV6 =
 // and one ending a sentence ("connect to 10.0.0.1. Then …") follows a word.
 const SECTION_WORD =
   /(?<!\p{L})(?:section|sect\.|§|chapter|chap\.|kapitel|abschnitt|sección|capítulo|chapitre|paragraph)\s*$/iu;
-const HEADING_TITLE = /^\.[ \t]+\p{Lu}/u;
+// Sticky: read exactly where the address ends.
+const HEADING_TITLE = /\.[ \t]+\p{Lu}/uy;
 
 /** Whether only blanks stand between `at` and a line start, a Markdown "#", "›", "»", "|" or ">". */
 function opensHeading(text: string, at: number): boolean {
-  let i = at - 1;
-  while (i >= 0 && (text[i] === " " || text[i] === "\t")) i--;
-  return i < 0 || "\n#›»|>".includes(text[i] ?? "");
+  for (let i = at - 1; ; i--) {
+    const c = text[i];
+    if (c !== " " && c !== "\t") return c === undefined || "\n#›»|>".includes(c);
+  }
 }
 
 function resolveIpv4(m: RegExpExecArray, text: string) {
@@ -168,7 +170,8 @@ function resolveIpv4(m: RegExpExecArray, text: string) {
   if (/(?<!\p{L})(?:version|ver\.?|v|build|release|rev)\s*$/iu.test(head) || SECTION_WORD.test(head))
     return undefined;
   const end = m.index + m[0].length;
-  if (opensHeading(text, m.index) && HEADING_TITLE.test(text.slice(end, end + 3))) return undefined;
+  HEADING_TITLE.lastIndex = end;
+  if (opensHeading(text, m.index) && HEADING_TITLE.test(text)) return undefined;
   return whole(m);
 }
 

@@ -61,21 +61,26 @@ export function textSites(messages: Message[]): { messages: Message[]; sites: Te
       continue;
     }
     const parts = m.content as ContentPart[];
-    parts.forEach((part, i) => {
-      if (part.type === "text")
+    for (const [i, part] of parts.entries()) {
+      if (part.type === "text") {
         sites.push({ role: m.role, get: () => part.text, set: (t) => (parts[i] = { ...part, text: t }) });
-      else if (part.type === "tool-result" && typeof part.result === "string")
+        continue;
+      }
+      if (part.type !== "tool-result") continue;
+      if (typeof part.result === "string") {
         sites.push({
           role: "tool",
           get: () => part.result as string,
           set: (t) => (parts[i] = { ...part, result: t }),
         });
-      else if (part.type === "tool-result" && typeof part.result === "object" && part.result !== null) {
-        const result = jsonCopy(part.result);
-        parts[i] = { ...part, result };
-        addJsonSites(result, sites, 1);
+        continue;
       }
-    });
+      // Numbers, booleans and null hold no text.
+      if (typeof part.result !== "object" || part.result === null) continue;
+      const result = jsonCopy(part.result);
+      parts[i] = { ...part, result };
+      addJsonSites(result, sites, 1);
+    }
   }
   return { messages: copy, sites };
 }
