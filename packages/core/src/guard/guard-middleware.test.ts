@@ -105,6 +105,31 @@ describe("guard: PII", () => {
     expect((await stream.response).text).toBe(shown);
   });
 
+  it("applies recognizers of your own like the built-in types, and refuses a bad one at configuration", async () => {
+    const orderIds = { type: "ORDER_ID", pattern: /\bORD-\d{6}\b/g };
+    const inner = scriptedModel([deltas("Order <ORDER_", "ID_1> ships today."), "ok"]);
+    const model = pipe(
+      inner,
+      guard({ injection: false, pii: { action: "pseudonymize", types: ["EMAIL"], recognizers: [orderIds] } }),
+    );
+    const stream = model.stream(user("Where is ORD-123456? Reply to a@b.io, not +49 30 12345678."));
+    let shown = "";
+    for await (const e of stream) if (e.type === "text-delta") shown += e.text;
+    expect(inner.requests[0]?.messages[0]?.content).toBe(
+      "Where is <ORDER_ID_1>? Reply to <EMAIL_1>, not +49 30 12345678.",
+    );
+    expect(shown).toBe("Order ORD-123456 ships today.");
+    const redacting = pipe(
+      inner,
+      guard({ injection: false, pii: { action: "redact", recognizers: [orderIds] } }),
+    );
+    await redacting.generate(user("ORD-654321 please"));
+    expect(inner.requests[1]?.messages[0]?.content).toBe("[redacted:ORDER_ID] please");
+    expect(() => guard({ pii: { action: "redact", recognizers: [{ type: "X", pattern: /x/ }] } })).toThrow(
+      InvalidRequestError,
+    );
+  });
+
   it("redacts or blocks", async () => {
     const inner = scriptedModel(["ok"]);
     await pipe(inner, guard({ injection: false, pii: { action: "redact" } })).generate(

@@ -5,11 +5,11 @@ import { wrapModel } from "../pipe.js";
 import { createModelStream } from "../stream/model-stream.js";
 import { validateRequest } from "../validate-request.js";
 import { checkUntrusted, type DetectInjectionOptions, detectInjection } from "./detect-injection.js";
-import { detectPii } from "./detect-pii.js";
+import { checkRecognizers, detectPii } from "./detect-pii.js";
 import { GuardBlockedError, type GuardFinding } from "./guard-errors.js";
 import { type InjectionClassifier, loadInjectionClassifier } from "./injection-classifier.js";
 import { checkOutputSchema, OutputFilter, type OutputFilterOptions } from "./output-filter.js";
-import type { PiiType } from "./pii-types.js";
+import type { PiiRecognizer, PiiType } from "./pii-types.js";
 import { createPseudonymizer } from "./pseudonymize.js";
 import { createPiiRedactor } from "./redact-pii.js";
 import { markSensitive } from "./residency.js";
@@ -38,7 +38,10 @@ export interface GuardOptions {
   pii?: {
     /** redact: `[redacted:TYPE]`; pseudonymize: `<EMAIL_1>`, restored in the answer; block; flag. */
     action: "redact" | "pseudonymize" | "block" | "flag";
+    /** Built-in types to look for. Default: all. */
     types?: readonly PiiType[];
+    /** Recognizers of your own (`detectPii`'s), found and acted on like the built-in types. */
+    recognizers?: readonly PiiRecognizer[];
     /** Mark a request that held PII as sensitive, for the data-residency policy. Default true. */
     markSensitive?: boolean;
   };
@@ -125,7 +128,10 @@ export function guard(options: GuardOptions = {}): Middleware {
       }
       if (options.pii) {
         const pii = options.pii;
-        const types = pii.types ? { types: pii.types } : {};
+        const types = {
+          ...(pii.types ? { types: pii.types } : {}),
+          ...(pii.recognizers ? { recognizers: pii.recognizers } : {}),
+        };
         const pseudonymizer = pii.action === "pseudonymize" ? createPseudonymizer(types) : undefined;
         const redact = pii.action === "redact" ? createPiiRedactor(types) : undefined;
         for (const site of sites) {
@@ -273,6 +279,7 @@ function checkGuardOptions(options: GuardOptions): void {
     throw new InvalidRequestError(
       `guard: pii.action must be redact, pseudonymize, block or flag, got ${String(options.pii.action)}`,
     );
+  if (options.pii?.recognizers) checkRecognizers(options.pii.recognizers);
   if (
     options.output &&
     options.output.action !== undefined &&
