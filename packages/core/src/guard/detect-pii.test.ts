@@ -251,3 +251,49 @@ describe("detectPii: overlaps resolved over the whole text", () => {
       ]);
   });
 });
+
+describe("detectPii: recognizers by function (NER, gazetteers)", () => {
+  // A toy gazetteer standing in for an NER library: every listed name, wherever it occurs.
+  const gazetteer = (names: string[]) => ({
+    type: "PERSON",
+    *find(text: string) {
+      for (const name of names)
+        for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1))
+          yield { start: at, end: at + name.length };
+    },
+  });
+
+  it("reports a finder's spans with their values, merged with the patterns' by the same overlap rules", () => {
+    const text = "Ana Lima (ana@lima.io) met 🙂 Bo Chen.";
+    const spans = detectPii(text, { recognizers: [gazetteer(["Ana Lima", "Bo Chen", "lima.io"])] });
+    expect(spans.map((s) => `${s.type}:${s.value}`)).toEqual([
+      "PERSON:Ana Lima",
+      "EMAIL:ana@lima.io",
+      "PERSON:Bo Chen",
+    ]);
+    // UTF-16 offsets: the emoji before "Bo Chen" counts two code units.
+    expect(spans[2]).toMatchObject({ start: 30, end: 37 });
+  });
+
+  it("refuses a span that is not one of this text, and a find that is not a function, typed", () => {
+    const bad = (start: number, end: number) => ({ type: "X", find: () => [{ start, end }] });
+    for (const [start, end] of [
+      [-1, 2],
+      [2, 2],
+      [3, 1],
+      [0, 99],
+      [0.5, 2],
+    ] as const)
+      expect(() => detectPii("hello", { recognizers: [bad(start, end)] })).toThrow(
+        /PII recognizer "X": found .+, not a span of a 5-character text/,
+      );
+    expect(detectPii("hello", { recognizers: [bad(0, 5)] })).toEqual([
+      { type: "X", start: 0, end: 5, value: "hello" },
+    ]);
+    const notAFunction = { type: "Y", find: "names" } as unknown as Parameters<typeof detectPii>[1];
+    expect(() => detectPii("hello", { recognizers: [notAFunction as never] })).toThrow(InvalidRequestError);
+    expect(() => detectPii("hello", { recognizers: [notAFunction as never] })).toThrow(
+      'PII recognizer "Y": find must be a function',
+    );
+  });
+});

@@ -1,6 +1,12 @@
 import { InvalidRequestError } from "../errors.js";
 import { PII_RECOGNIZERS } from "./pii-recognizers.js";
-import { PII_TYPES, type PiiRecognizer, type PiiSpan, type PiiType } from "./pii-types.js";
+import {
+  PII_TYPES,
+  type PiiFinderRecognizer,
+  type PiiRecognizer,
+  type PiiSpan,
+  type PiiType,
+} from "./pii-types.js";
 
 export interface DetectPiiOptions {
   /** Built-in types to look for. Default: all of `PII_TYPES`. */
@@ -12,8 +18,24 @@ export interface DetectPiiOptions {
 /** Checks custom recognizers once, so a bad one fails where it is configured. */
 export function checkRecognizers(recognizers: readonly PiiRecognizer[]): void {
   for (const r of recognizers) {
-    if (!(r.pattern instanceof RegExp) || !r.pattern.global)
+    if ("find" in r) {
+      if (typeof r.find !== "function")
+        throw new InvalidRequestError(`PII recognizer "${r.type}": find must be a function`);
+    } else if (!(r.pattern instanceof RegExp) || !r.pattern.global)
       throw new InvalidRequestError(`PII recognizer "${r.type}": pattern must be a RegExp with the g flag`);
+  }
+}
+
+/** The spans a finder reports, refused typed when one is not a span of this text. */
+function* foundBy(r: PiiFinderRecognizer, text: string): Generator<{ start: number; end: number }> {
+  for (const { start, end } of r.find(text)) {
+    if (
+      !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start < end && end <= text.length)
+    )
+      throw new InvalidRequestError(
+        `PII recognizer "${r.type}": found ${String(start)}–${String(end)}, not a span of a ${text.length}-character text`,
+      );
+    yield { start, end };
   }
 }
 
@@ -41,6 +63,12 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiSpan
   // Stryker disable next-line ConditionalExpression,EqualityOperator: checkRecognizers of an empty list checks nothing; the guard only skips a call
   if (custom.length > 0) checkRecognizers(custom);
   custom.forEach((r, i) => {
+    const rank = PII_TYPES.length + i;
+    if ("find" in r) {
+      for (const { start, end } of foundBy(r, text))
+        found.push({ type: r.type, start, end, value: text.slice(start, end), rank });
+      return;
+    }
     for (const m of text.matchAll(r.pattern)) {
       if (m[0].length === 0 || (r.accept && !r.accept(m[0], text, m.index))) continue;
       found.push({
@@ -48,7 +76,7 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiSpan
         start: m.index,
         end: m.index + m[0].length,
         value: m[0],
-        rank: PII_TYPES.length + i,
+        rank,
       });
     }
   });

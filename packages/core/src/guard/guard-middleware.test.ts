@@ -119,12 +119,18 @@ describe("guard: PII", () => {
       "Where is <ORDER_ID_1>? Reply to <EMAIL_1>, not +49 30 12345678.",
     );
     expect(shown).toBe("Order ORD-123456 ships today.");
+    // A finder (an NER library's, a gazetteer's) works the same way.
+    const names = {
+      type: "PERSON",
+      find: (text: string) =>
+        [...text.matchAll(/Ana Lima/g)].map((m) => ({ start: m.index, end: m.index + 8 })),
+    };
     const redacting = pipe(
       inner,
-      guard({ injection: false, pii: { action: "redact", recognizers: [orderIds] } }),
+      guard({ injection: false, pii: { action: "redact", recognizers: [orderIds, names] } }),
     );
-    await redacting.generate(user("ORD-654321 please"));
-    expect(inner.requests[1]?.messages[0]?.content).toBe("[redacted:ORDER_ID] please");
+    await redacting.generate(user("ORD-654321 for Ana Lima please"));
+    expect(inner.requests[1]?.messages[0]?.content).toBe("[redacted:ORDER_ID] for [redacted:PERSON] please");
     expect(() => guard({ pii: { action: "redact", recognizers: [{ type: "X", pattern: /x/ }] } })).toThrow(
       InvalidRequestError,
     );

@@ -51,7 +51,14 @@ export {
   type OutputFilterOptions,
 } from "./output-filter.js";
 export { looksRandom } from "./pii-recognizers.js";
-export { PII_TYPES, type PiiRecognizer, type PiiSpan, type PiiType } from "./pii-types.js";
+export {
+  PII_TYPES,
+  type PiiFinderRecognizer,
+  type PiiPatternRecognizer,
+  type PiiRecognizer,
+  type PiiSpan,
+  type PiiType,
+} from "./pii-types.js";
 export { createPseudonymizer, type Pseudonymizer } from "./pseudonymize.js";
 export { createPiiRedactor, type Redact, type RedactPiiOptions, replaceSpans } from "./redact-pii.js";
 export {

@@ -21,11 +21,24 @@ export interface PiiSpan {
   value: string;
 }
 
-/** A recognizer of your own: a global pattern, an optional check, and the type it reports. */
-export interface PiiRecognizer {
+/** A recognizer of your own by pattern: a global pattern, an optional check, and the type it reports. */
+export interface PiiPatternRecognizer {
   type: string;
   /** Must have the `g` flag. Keep it linear: bounded repetitions, no nested quantifiers. */
   pattern: RegExp;
   /** Vetoes a match (a failed checksum, a look-alike); gets the text for context. */
   accept?: (value: string, text: string, start: number) => boolean;
 }
+
+/**
+ * A recognizer of your own by function: whatever finds spans, such as an NER library or a
+ * gazetteer (person names, addresses), which no pattern can. Synchronous, like `detectPii`.
+ */
+export interface PiiFinderRecognizer {
+  type: string;
+  /** Spans of `text` as UTF-16 code-unit offsets (as JavaScript strings index), `end` exclusive. */
+  find: (text: string) => Iterable<{ start: number; end: number }>;
+}
+
+/** A recognizer of your own: by pattern or by function. */
+export type PiiRecognizer = PiiPatternRecognizer | PiiFinderRecognizer;
