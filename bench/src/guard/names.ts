@@ -1,0 +1,181 @@
+// How well an off-the-shelf NER library finds person names through core's finder recognizers
+// (`{ type: "PERSON", find }`): compromise 14 (people()), the maintained JavaScript option; Keel
+// ships no name detector (see the guard README). Scored like bench:pii: a labelled span is found
+// when a detected PERSON span covers it; a detected span is correct when it overlaps a labelled one.
+//   pnpm bench:names                the generated set below (English sentences, names from many cultures)
+//   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
+// Flags: --errors N (print misses and false finds to stderr).
+// Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
+import { readFileSync } from "node:fs";
+import { detectPii, type PiiFinderRecognizer } from "@keel/core/guard";
+import nlp from "compromise";
+
+interface Row {
+  text: string;
+  spans: Array<{ start: number; end: number; type: string }>;
+}
+
+/** compromise's people(), trailing punctuation trimmed (it keeps "Lee." at a sentence end). */
+export const compromisePeople: PiiFinderRecognizer = {
+  type: "PERSON",
+  find: (text) =>
+    (
+      nlp(text).people().out("offset") as Array<{ text: string; offset: { start: number; length: number } }>
+    ).map(({ text: found, offset }) => ({
+      start: offset.start,
+      end: offset.start + found.replace(/[\s.,;:!?'"’)]+$/u, "").length,
+    })),
+};
+
+const FIRST = [
+  "Maria",
+  "James",
+  "Priya",
+  "Wei",
+  "Chinedu",
+  "Fatima",
+  "Lars",
+  "Aiko",
+  "Diego",
+  "Olga",
+  "Kwame",
+  "Sofia",
+  "Mehmet",
+  "Anna",
+  "Rahul",
+  "Yuki",
+  "Thomas",
+  "Amara",
+  "Pierre",
+  "Elena",
+];
+const LAST = [
+  "Gonzalez",
+  "Smith",
+  "Raghunathan",
+  "Zhang",
+  "Okafor",
+  "Haddad",
+  "Johansson",
+  "Tanaka",
+  "Alvarez",
+  "Petrova",
+  "Mensah",
+  "Rossi",
+  "Yilmaz",
+  "Schmidt",
+  "Sharma",
+  "Sato",
+  "Müller",
+  "Diallo",
+  "Dubois",
+  "Novak",
+];
+const TEMPLATES = [
+  "Please send the signed contract to {A} before Friday.",
+  "{A} called about the invoice from March.",
+  "Meeting notes: {A} and {B} agreed on the Q3 budget.",
+  "Dear {A}, thank you for your order from our Berlin store.",
+  "Can you ask {A} whether the Apple laptops arrived?",
+  "The ticket was opened by {A} and reassigned to {B} on Monday.",
+  "According to {A}, the Amazon delivery will be late.",
+  "I had lunch with {A} in Paris last week.",
+  "Forward the report to {A}; cc {B}.",
+  "Our new hire, {A}, starts in June.",
+];
+// Capitalized words that are not people: months, places, brands, weekdays.
+const NO_NAMES = [
+  "The Apple Watch ships in May from the warehouse in Jordan.",
+  "Will the Amazon order arrive before Christmas?",
+  "Visit Paris, Lisbon and Rome in April.",
+  "The Ford Focus and the Toyota Corolla were on sale in Victoria.",
+  "Microsoft Teams crashed again on Monday morning.",
+  "Our office in Washington closes early on Friday.",
+  "Read chapter 4 of Pride and Prejudice before June.",
+  "Shipping to Georgia and Virginia takes three days.",
+  "The Golden Gate Bridge was foggy on Sunday.",
+  "Update Chrome and Firefox before the Windows patch.",
+];
+
+/** Sentences with names labelled, from a fixed walk over the lists (deterministic, no tuning). */
+function generate(): Row[] {
+  const rows: Row[] = [];
+  let k = 0;
+  for (const template of TEMPLATES)
+    for (let i = 0; i < 12; i++, k++) {
+      // A stride through all 400 first-last pairs, so no pair repeats often.
+      const names = [0, 1].map((j) => {
+        const pair = (k * 37 + j * 101) % (FIRST.length * LAST.length);
+        return `${FIRST[pair % FIRST.length]} ${LAST[Math.floor(pair / FIRST.length)]}`;
+      });
+      let text = "";
+      const spans: Row["spans"] = [];
+      const parts = template.split(/(\{[AB]\})/);
+      for (const part of parts) {
+        const name = part === "{A}" ? names[0] : part === "{B}" ? names[1] : undefined;
+        if (name) {
+          spans.push({ start: text.length, end: text.length + name.length, type: "PERSON" });
+          text += name;
+        } else text += part;
+      }
+      rows.push({ text, spans });
+    }
+  for (const text of NO_NAMES) rows.push({ text, spans: [] });
+  return rows;
+}
+
+function readRows(file: string): Row[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((line, i) => {
+      const row = JSON.parse(line) as Row;
+      if (typeof row.text !== "string" || !Array.isArray(row.spans))
+        throw new Error(`${file}:${i + 1}: needs "text" and "spans"`);
+      return row;
+    });
+}
+
+const args = process.argv.slice(2);
+const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const showErrors = Number(value("--errors") ?? 0);
+const data = value("--data");
+const rows = data ? readRows(data) : generate();
+
+let labelled = 0;
+let found = 0;
+let detected = 0;
+let correct = 0;
+let shown = 0;
+const times: number[] = [];
+for (const row of rows) {
+  const start = performance.now();
+  const spans = detectPii(row.text, { types: [], recognizers: [compromisePeople] });
+  times.push((performance.now() - start) * 1000);
+  const gold = row.spans.filter((s) => s.type === "PERSON");
+  for (const g of gold) {
+    labelled++;
+    if (spans.some((s) => s.start <= g.start && s.end >= g.end)) found++;
+    else if (shown++ < showErrors)
+      console.error(
+        `  missed ${JSON.stringify(row.text.slice(g.start, g.end))} in ${JSON.stringify(row.text)}`,
+      );
+  }
+  for (const s of spans) {
+    detected++;
+    if (gold.some((g) => s.start < g.end && g.start < s.end)) correct++;
+    else if (shown++ < showErrors)
+      console.error(`  false ${JSON.stringify(s.value)} in ${JSON.stringify(row.text)}`);
+  }
+}
+times.sort((a, b) => a - b);
+const round = (x: number) => Number(x.toFixed(4));
+console.log(
+  JSON.stringify({
+    recall: { PERSON: labelled ? round(found / labelled) : null },
+    precision: detected ? round(correct / detected) : null,
+    n: labelled,
+    texts: rows.length,
+    p50_us: Number((times[Math.floor(times.length / 2)] ?? 0).toFixed(1)),
+  }),
+);
