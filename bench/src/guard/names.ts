@@ -6,17 +6,12 @@
 //   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
 // Flags: --errors N (print misses and false finds to stderr).
 // Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import { readFileSync } from "node:fs";
 import { detectPii, type PiiFinderRecognizer } from "@keel/core/guard";
 import nlp from "compromise";
-
-interface Row {
-  text: string;
-  spans: Array<{ start: number; end: number; type: string }>;
-}
+import { type PiiRow, readPiiRows } from "./pii-corpus.js";
 
 /** compromise's people(), trailing punctuation trimmed (it keeps "Lee." at a sentence end). */
-export const compromisePeople: PiiFinderRecognizer = {
+const compromisePeople: PiiFinderRecognizer = {
   type: "PERSON",
   find: (text) =>
     (
@@ -98,8 +93,8 @@ const NO_NAMES = [
 ];
 
 /** Sentences with names labelled, from a fixed walk over the lists (deterministic, no tuning). */
-function generate(): Row[] {
-  const rows: Row[] = [];
+function generate(): PiiRow[] {
+  const rows: PiiRow[] = [];
   let k = 0;
   for (const template of TEMPLATES)
     for (let i = 0; i < 12; i++, k++) {
@@ -109,7 +104,7 @@ function generate(): Row[] {
         return `${FIRST[pair % FIRST.length]} ${LAST[Math.floor(pair / FIRST.length)]}`;
       });
       let text = "";
-      const spans: Row["spans"] = [];
+      const spans: PiiRow["spans"] = [];
       const parts = template.split(/(\{[AB]\})/);
       for (const part of parts) {
         const name = part === "{A}" ? names[0] : part === "{B}" ? names[1] : undefined;
@@ -124,23 +119,11 @@ function generate(): Row[] {
   return rows;
 }
 
-function readRows(file: string): Row[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((line, i) => {
-      const row = JSON.parse(line) as Row;
-      if (typeof row.text !== "string" || !Array.isArray(row.spans))
-        throw new Error(`${file}:${i + 1}: needs "text" and "spans"`);
-      return row;
-    });
-}
-
 const args = process.argv.slice(2);
 const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
-const rows = data ? readRows(data) : generate();
+const rows = data ? readPiiRows(data) : generate();
 
 let labelled = 0;
 let found = 0;

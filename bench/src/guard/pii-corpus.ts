@@ -4,7 +4,7 @@
 // "dev" (the templates and seed the rules were written against) and "heldout" (other templates,
 // other languages and another seed), which is what the benchmark reports.
 //   npx tsx --conditions=@keel/source bench/src/guard/pii-corpus.ts --set heldout --out FILE
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 export interface PiiRow {
   text: string;
@@ -316,4 +316,17 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const out = args.includes("--out") ? args[args.indexOf("--out") + 1] : undefined;
   if (out) writeFileSync(out, `${lines.join("\n")}\n`);
   else console.log(lines.join("\n"));
+}
+
+/** Reads a labelled file in this corpus's format: JSON lines {"text", "spans": [{"start","end","type"}]}. */
+export function readPiiRows(file: string): PiiRow[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim())
+    .map((line, i) => {
+      const row = JSON.parse(line) as PiiRow;
+      if (typeof row.text !== "string" || !Array.isArray(row.spans))
+        throw new Error(`${file}:${i + 1}: needs "text" and "spans"`);
+      return row;
+    });
 }

@@ -4,30 +4,17 @@
 //   pnpm bench:pii                 the generated held-out corpus (pii-corpus.ts --set heldout)
 //   pnpm bench:pii --data FILE     your file
 // Flags: --set dev (the development set instead), --errors N (print misses to stderr).
-import { readFileSync } from "node:fs";
 import { detectPii } from "@keel/core/guard";
-import { generatePiiCorpus, type PiiRow } from "./pii-corpus.js";
+import { generatePiiCorpus, readPiiRows } from "./pii-corpus.js";
 
 const TYPES = ["EMAIL", "PHONE", "API_KEY", "IBAN", "CREDIT_CARD", "IP_ADDRESS", "US_SSN"];
 const args = process.argv.slice(2);
 const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const showErrors = Number(value("--errors") ?? 0);
 
-function readRows(file: string): PiiRow[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((line, i) => {
-      const row = JSON.parse(line) as PiiRow;
-      if (typeof row.text !== "string" || !Array.isArray(row.spans))
-        throw new Error(`${file}:${i + 1}: needs "text" and "spans"`);
-      return row;
-    });
-}
-
 const data = value("--data");
 const rows = data
-  ? readRows(data)
+  ? readPiiRows(data)
   : generatePiiCorpus((value("--set") ?? "heldout") as "dev" | "heldout", 2000);
 
 const labelled: Record<string, number> = {};
