@@ -6,9 +6,10 @@
 //   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
 // Flags: --errors N (print misses and false finds to stderr).
 // Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import { detectPii, type PiiFinderRecognizer } from "@keel/core/guard";
+import type { PiiFinderRecognizer } from "@keel/core/guard";
 import nlp from "compromise";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
+import { scoreRecognizer } from "./span-score.js";
 
 /** compromise's people(), trailing punctuation trimmed (it keeps "Lee." at a sentence end). */
 const compromisePeople: PiiFinderRecognizer = {
@@ -125,40 +126,4 @@ const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
 const rows = data ? readPiiRows(data) : generate();
 
-let labelled = 0;
-let found = 0;
-let detected = 0;
-let correct = 0;
-let shown = 0;
-const times: number[] = [];
-for (const row of rows) {
-  const start = performance.now();
-  const spans = detectPii(row.text, { types: [], recognizers: [compromisePeople] });
-  times.push((performance.now() - start) * 1000);
-  const gold = row.spans.filter((s) => s.type === "PERSON");
-  for (const g of gold) {
-    labelled++;
-    if (spans.some((s) => s.start <= g.start && s.end >= g.end)) found++;
-    else if (shown++ < showErrors)
-      console.error(
-        `  missed ${JSON.stringify(row.text.slice(g.start, g.end))} in ${JSON.stringify(row.text)}`,
-      );
-  }
-  for (const s of spans) {
-    detected++;
-    if (gold.some((g) => s.start < g.end && g.start < s.end)) correct++;
-    else if (shown++ < showErrors)
-      console.error(`  false ${JSON.stringify(s.value)} in ${JSON.stringify(row.text)}`);
-  }
-}
-times.sort((a, b) => a - b);
-const round = (x: number) => Number(x.toFixed(4));
-console.log(
-  JSON.stringify({
-    recall: { PERSON: labelled ? round(found / labelled) : null },
-    precision: detected ? round(correct / detected) : null,
-    n: labelled,
-    texts: rows.length,
-    p50_us: Number((times[Math.floor(times.length / 2)] ?? 0).toFixed(1)),
-  }),
-);
+console.log(JSON.stringify(scoreRecognizer(rows, compromisePeople, showErrors)));

@@ -70,3 +70,4 @@ export {
   SENSITIVE_KEY,
 } from "./residency.js";
 export { type Spotlighted, type SpotlightOptions, spotlight } from "./spotlight.js";
+export { streetAddresses } from "./street-address.js";

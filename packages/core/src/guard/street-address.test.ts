@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { pipe } from "../pipe.js";
+import { scriptedModel } from "../testing/scripted-model.js";
+import { detectPii } from "./detect-pii.js";
+import { guard } from "./guard-middleware.js";
+import { createPseudonymizer } from "./pseudonymize.js";
+import { streetAddresses } from "./street-address.js";
+
+const found = (text: string) => [...streetAddresses.find(text)].map((s) => text.slice(s.start, s.end));
+
+describe("streetAddresses", () => {
+  it.each([
+    // English: number, name, type; direction, unit, city, state and ZIP after it
+    [
+      "Ship it to 1600 Pennsylvania Avenue NW, Washington, DC 20500 please.",
+      "1600 Pennsylvania Avenue NW, Washington, DC 20500",
+    ],
+    ["Office: 350 5th Ave, New York, NY 10118", "350 5th Ave, New York, NY 10118"],
+    ["I live at 42 Elm Street, Apt 3B, Portland, OR 97205.", "42 Elm Street, Apt 3B, Portland, OR 97205"],
+    ["Drop it at 7 W Main St. Thanks", "7 W Main St."],
+    ["Send to Flat 2, 19 Abbey Road, London NW8 9AY today", "Flat 2, 19 Abbey Road, London NW8 9AY"],
+    ["We are at 3 George Street, Sydney NSW 2000.", "3 George Street, Sydney NSW 2000"],
+    ["moved to 123 main st last week", "123 main st"],
+    ["Return to P.O. Box 1020, Austin, TX 78767.", "P.O. Box 1020, Austin, TX 78767"],
+    // Germanic: compound or separate type word, number after it, postal code before the city
+    ["Bitte an Hauptstraße 12, 10115 Berlin liefern.", "Hauptstraße 12, 10115 Berlin"],
+    [
+      "Anschrift: Karl-Marx-Allee 90\n10243 Berlin\nDeutschland",
+      "Karl-Marx-Allee 90\n10243 Berlin\nDeutschland",
+    ],
+    ["Berliner Straße 5a, 60311 Frankfurt am Main", "Berliner Straße 5a, 60311 Frankfurt am Main"],
+    ["Goethestr. 7 im Hinterhof", "Goethestr. 7"],
+    ["Keizersgracht 123, 1015 CJ Amsterdam", "Keizersgracht 123, 1015 CJ Amsterdam"],
+    ["Storgatan 4, 111 51 Stockholm", "Storgatan 4, 111 51 Stockholm"],
+    ["Wir sind Am Markt 3, 28195 Bremen.", "Am Markt 3, 28195 Bremen"],
+    // Romance and Polish: type first; the number before (French) or after the name
+    ["Livraison au 12 rue de la Paix, 75002 Paris avant vendredi.", "12 rue de la Paix, 75002 Paris"],
+    ["8 bis avenue Jean Jaurès, 69007 Lyon", "8 bis avenue Jean Jaurès, 69007 Lyon"],
+    ["Rue de la Loi 16, 1000 Bruxelles", "Rue de la Loi 16, 1000 Bruxelles"],
+    ["Envíe a C/ Alcalá, 45, 3º izq., 28014 Madrid, gracias", "C/ Alcalá, 45, 3º izq., 28014 Madrid"],
+    ["Indirizzo: Via Roma 10, 00184 Roma (RM) — citofono", "Via Roma 10, 00184 Roma (RM)"],
+    ["Rua Augusta, 274, 1100-053 Lisboa", "Rua Augusta, 274, 1100-053 Lisboa"],
+    [
+      "Av. Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200",
+      "Av. Paulista, 1578 - Bela Vista, São Paulo - SP, 01310-200",
+    ],
+    ["ul. Marszałkowska 10/12, 00-590 Warszawa", "ul. Marszałkowska 10/12, 00-590 Warszawa"],
+    ["Plaza Mayor, 28012 Madrid", "Plaza Mayor, 28012 Madrid"],
+    // numbered roads, casual ordinals, shapes without a type word, units and floors
+    ["Venue: 2750 County Road 12, Fort Collins, CO 80524.", "2750 County Road 12, Fort Collins, CO 80524"],
+    ["my new apt is 8 w 57th st #7c come by", "8 w 57th st #7c"],
+    ["Studio: 71 Stokes Croft, Bristol BS1 3QY.", "71 Stokes Croft, Bristol BS1 3QY"],
+    [
+      "Calle 60 No. 455, Col. Centro, 97000 Mérida, Yucatán",
+      "Calle 60 No. 455, Col. Centro, 97000 Mérida, Yucatán",
+    ],
+    [
+      "Rua Oscar Freire, 379, apto 42, Jardins, São Paulo",
+      "Rua Oscar Freire, 379, apto 42, Jardins, São Paulo",
+    ],
+    [
+      "Lessingstr. 14, Hinterhaus, 2. Etage, 60325 Frankfurt am Main",
+      "Lessingstr. 14, Hinterhaus, 2. Etage, 60325 Frankfurt am Main",
+    ],
+    ["Mariahilfer Straße 120/3/14, 1070 Wien", "Mariahilfer Straße 120/3/14, 1070 Wien"],
+    ["Kontoret er i Karl Johans gate 22, 0159 Oslo.", "Karl Johans gate 22, 0159 Oslo"],
+    ["Toimitusosoite: Mannerheimintie 5 A 7, 00100 Helsinki", "Mannerheimintie 5 A 7, 00100 Helsinki"],
+    ["Laan van Meerdervoort 52, 2517 AM Den Haag", "Laan van Meerdervoort 52, 2517 AM Den Haag"],
+    [
+      "Tokyo office: 1-1-2 Oshiage, Sumida-ku, Tokyo 131-0045, Japan.",
+      "1-1-2 Oshiage, Sumida-ku, Tokyo 131-0045, Japan",
+    ],
+    ["Expéditeur : BP 1234, 13001 Marseille", "BP 1234, 13001 Marseille"],
+    ["Antworten an Postfach 10 06 45, 20004 Hamburg.", "Postfach 10 06 45, 20004 Hamburg"],
+    [
+      "Adres: Rue de la Loi 16 / Wetstraat 16, 1000 Bruxelles",
+      "Rue de la Loi 16 / Wetstraat 16, 1000 Bruxelles",
+    ],
+  ])("finds the address in %j", (text, address) => {
+    expect(found(text)).toEqual([address]);
+  });
+
+  it.each([
+    "Route 66 is closed near Flagstaff.",
+    "Install Windows 11 Pro Drive images on 40 laptops.",
+    "The Section 230 Court ruling is due.",
+    "Meet me at the 5 Star Plaza lobby.",
+    "I walked down Oxford Street to 10 Downing.",
+    "He lives in Berlin, near the river.",
+    "Wir haben 3 Parkplätze und einen Arbeitsplatz 2 frei.",
+    "Im Jahr 2024 wuchs der Umsatz.",
+    "Der Lösungsweg 3 ist kürzer.",
+    "Sent via Slack 2 days ago.",
+    "Order via Amazon 3 times a month.",
+    "The rue de Rivoli is busy.",
+    "Il prezzo è salito in Via Roma.",
+    "4 wheel drive and 2 lane road",
+    "For sale: Tesla Model 3 Long Range, 2022, 38,000 miles.",
+    "Released 12 Great Songs, 2019 Edition.",
+    "Blood pressure BP 120 today.",
+    "Im Jahr 2024 kam Am Markt 3 nichts an.",
+  ])("finds nothing in %j", (text) => {
+    expect(found(text)).toEqual([]);
+  });
+
+  it("reports spans in UTF-16 offsets, two addresses apart and one address once", () => {
+    const text = "🚚 From Hauptstraße 12, 10115 Berlin to 12 rue de la Paix, 75002 Paris.";
+    const spans = [...streetAddresses.find(text)];
+    expect(spans).toEqual([
+      { start: 8, end: 36 },
+      { start: 40, end: 70 },
+    ]);
+    // "Rua Augusta" is found by the type word and "Augusta, 274" could be read again: one span.
+    expect([...streetAddresses.find("Rua Augusta, 274, Lisboa.")]).toEqual([{ start: 0, end: 24 }]);
+  });
+
+  it("is a recognizer by function for detectPii, the pseudonymizer and the guard", async () => {
+    const text = "Call +49 30 12345678 or visit Hauptstraße 12, 10115 Berlin.";
+    expect(detectPii(text, { recognizers: [streetAddresses] }).map((s) => [s.type, s.value])).toEqual([
+      ["PHONE", "+49 30 12345678"],
+      ["STREET_ADDRESS", "Hauptstraße 12, 10115 Berlin"],
+    ]);
+    const p = createPseudonymizer({ types: [], recognizers: [streetAddresses] });
+    expect(p.pseudonymize(text)).toBe("Call +49 30 12345678 or visit <STREET_ADDRESS_1>.");
+    expect(p.restore("See you at <STREET_ADDRESS_1>!")).toBe("See you at Hauptstraße 12, 10115 Berlin!");
+
+    const inner = scriptedModel(["ok"]);
+    await pipe(
+      inner,
+      guard({ injection: false, pii: { action: "redact", recognizers: [streetAddresses] } }),
+    ).generate({ messages: [{ role: "user", content: "Ship to 42 Elm Street, Portland, OR 97205." }] });
+    expect(inner.requests[0]?.messages[0]?.content).toBe("Ship to [redacted:STREET_ADDRESS].");
+  });
+});
