@@ -76,6 +76,41 @@ describe("streetAddresses", () => {
       "Adres: Rue de la Loi 16 / Wetstraat 16, 1000 Bruxelles",
       "Rue de la Loi 16 / Wetstraat 16, 1000 Bruxelles",
     ],
+    ["New mailing address: RR 2 Box 45, Millbrook, AL 36054.", "RR 2 Box 45, Millbrook, AL 36054"],
+    ["Renewals go to Box 310, Fort Simpson, NT X0E 0N0.", "Box 310, Fort Simpson, NT X0E 0N0"],
+    ["look for N5462 County Road KK, Pardeeville, WI 53954.", "N5462 County Road KK, Pardeeville, WI 53954"],
+    [
+      "JOHN T MARSH\n2870 OLD HICKORY BLVD\nNASHVILLE TN 37221-1102",
+      "2870 OLD HICKORY BLVD\nNASHVILLE TN 37221-1102",
+    ],
+    ["omw to 1300 s congress ave ste 5 austin tx 78704 lol", "1300 s congress ave ste 5 austin tx 78704"],
+    ["chez moi 12 allée des cerisiers 44300 nantes vers 20h", "12 allée des cerisiers 44300 nantes"],
+    ["bin gleich da, schillerstr 9 hinterhaus klingel", "schillerstr 9 hinterhaus"],
+    [
+      "Please forward to 2207 – 1288 W Georgia St, Vancouver, BC V6E 4R3.",
+      "2207 – 1288 W Georgia St, Vancouver, BC V6E 4R3",
+    ],
+    [
+      "Mail goes to Apt 2, 140 Grove Ave, Wauwatosa, WI 53213, not",
+      "Apt 2, 140 Grove Ave, Wauwatosa, WI 53213",
+    ],
+    [
+      "Seoul office: 27 Seolleung-ro 94-gil, Gangnam-gu, Seoul 06160",
+      "27 Seolleung-ro 94-gil, Gangnam-gu, Seoul 06160",
+    ],
+    [
+      "Kedai di 12 Jalan Telawi 3, Bangsar Baru, 59100 Kuala Lumpur.",
+      "12 Jalan Telawi 3, Bangsar Baru, 59100 Kuala Lumpur",
+    ],
+    [
+      "Mağaza: Bağdat Caddesi No: 312 D: 5, 34728 Kadıköy/İstanbul",
+      "Bağdat Caddesi No: 312 D: 5, 34728 Kadıköy/İstanbul",
+    ],
+    ["Kancelář: Vinohradská 112, 130 00 Praha 3.", "Vinohradská 112, 130 00 Praha 3"],
+    [
+      "Showroom: Thames 1885, piso 2, C1414DDG CABA, Argentina",
+      "Thames 1885, piso 2, C1414DDG CABA, Argentina",
+    ],
   ])("finds the address in %j", (text, address) => {
     expect(found(text)).toEqual([address]);
   });
@@ -99,6 +134,10 @@ describe("streetAddresses", () => {
     "Released 12 Great Songs, 2019 Edition.",
     "Blood pressure BP 120 today.",
     "Im Jahr 2024 kam Am Markt 3 nichts an.",
+    "Bahnsteig 2, Wagen 14, Platz 63, gute Reise!",
+    "Row 12, Seat 7, Section 118, doors open at 6.",
+    "Meir 78, 2000 Antwerpen",
+    "3 place settings, 12345 guests",
   ])("finds nothing in %j", (text) => {
     expect(found(text)).toEqual([]);
   });
