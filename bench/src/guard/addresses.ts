@@ -1,12 +1,14 @@
 // How well core's street-address recognizer (`streetAddresses`, a finder recognizer typed
 // STREET_ADDRESS) finds postal addresses. Scored like bench:pii: a labelled span is found when a
 // detected span covers it; a detected span is correct when it overlaps a labelled one.
-//   pnpm bench:addresses              the held-out file data/addresses-heldout.jsonl (written blind
-//                                     to the recognizer, by someone who had not seen it)
+//   pnpm bench:addresses              every data/addresses-heldout*.jsonl, one line each: sets written
+//                                     by people who had not seen the recognizer (see the guard
+//                                     README for which were read after their first run)
 //   pnpm bench:addresses --set dev    the generated set below, which the recognizer was written against
 //   pnpm bench:addresses --data FILE  JSON lines {"text","spans":[{"start","end","type":"STREET_ADDRESS"}]}
 // Flags: --errors N (print misses and false finds to stderr).
-// Prints one JSON line: {"recall":{"STREET_ADDRESS":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
+// Prints one JSON line per set: {"data"?,"recall":{"STREET_ADDRESS":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
+import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { streetAddresses } from "@keel/core/guard";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
@@ -124,7 +126,14 @@ const args = process.argv.slice(2);
 const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
-const heldOut = fileURLToPath(new URL("./data/addresses-heldout.jsonl", import.meta.url));
-const rows = value("--set") === "dev" ? generate() : readPiiRows(data ?? heldOut);
-
-console.log(JSON.stringify(scoreRecognizer(rows, streetAddresses, showErrors)));
+const dataDir = fileURLToPath(new URL("./data/", import.meta.url));
+if (value("--set") === "dev")
+  console.log(JSON.stringify(scoreRecognizer(generate(), streetAddresses, showErrors)));
+else if (data) console.log(JSON.stringify(scoreRecognizer(readPiiRows(data), streetAddresses, showErrors)));
+else
+  for (const name of readdirSync(dataDir)
+    .filter((f) => /^addresses-heldout.*\.jsonl$/.test(f))
+    .sort()) {
+    const rows = readPiiRows(dataDir + name);
+    console.log(JSON.stringify({ data: name, ...scoreRecognizer(rows, streetAddresses, showErrors) }));
+  }
