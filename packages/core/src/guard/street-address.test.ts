@@ -111,6 +111,65 @@ describe("streetAddresses", () => {
       "Showroom: Thames 1885, piso 2, C1414DDG CABA, Argentina",
       "Thames 1885, piso 2, C1414DDG CABA, Argentina",
     ],
+    // rural routes and boxes
+    ["R.R. 3, Millbrook, AL 36054", "R.R. 3, Millbrook, AL 36054"],
+    [
+      "Rural Route 12, Site 14, Comp 18, Olds, AB T4H 1P5",
+      "Rural Route 12, Site 14, Comp 18, Olds, AB T4H 1P5",
+    ],
+    ["lease to HC 61 Box 1120, Ketchum, ID 83340 please", "HC 61 Box 1120, Ketchum, ID 83340"],
+    ["Star Route 4 Box 9", "Star Route 4 Box 9"],
+    ["Postbus 1234, 1000 AB Amsterdam", "Postbus 1234, 1000 AB Amsterdam"],
+    ["Apartado de Correos 45, 28080 Madrid", "Apartado de Correos 45, 28080 Madrid"],
+    ["Caixa Postal 1234 em Curitiba", "Caixa Postal 1234"],
+    ["Casella Postale 10 a Roma", "Casella Postale 10"],
+    ["Casilla de correo 123", "Casilla de correo 123"],
+    ["Boîte postale 7", "Boîte postale 7"],
+    ["Mail: GPO Box 1840, Adelaide SA 5001", "GPO Box 1840, Adelaide SA 5001"],
+    ["P.O.Box 17 for cheques", "P.O.Box 17"],
+    ["Send cheques to P.O. Box 48210-00100, Nairobi, Kenya.", "P.O. Box 48210-00100, Nairobi, Kenya"],
+    ["Écrire à : BP 4521 – 33063 Bordeaux Cedex", "BP 4521 – 33063 Bordeaux Cedex"],
+    // lower case, as typed
+    ["bin in der hauptstrasse 5 oder", "hauptstrasse 5"],
+    ["kan je het sturen naar lange nieuwstraat 7b 3512 pn utrecht", "lange nieuwstraat 7b 3512 pn utrecht"],
+    ["kom je naar van woustraat 44 3hg? bel", "van woustraat 44 3hg"],
+    ["drop it round 52a ashgrove rd bristol bs7 9lp ta", "52a ashgrove rd bristol bs7 9lp"],
+    ["bro im at 3/47 beach rd kohimarama auckland 1071 where", "3/47 beach rd kohimarama auckland 1071"],
+    ["mandalo a calle luna 8 bajo izq 28004 madrid porfa", "calle luna 8 bajo izq 28004 madrid"],
+    ["il pacco va a via sassari 3 09124 cagliari, citofono", "via sassari 3 09124 cagliari"],
+    // floors, units, spaces, fields
+    [
+      "Taller: C/ Sant Pere Més Alt 23, 2n 1a, 08003 Barcelona",
+      "C/ Sant Pere Més Alt 23, 2n 1a, 08003 Barcelona",
+    ],
+    ["Passeig de Gràcia 55, 4ª planta\n08007 Barcelona", "Passeig de Gràcia 55, 4ª planta\n08007 Barcelona"],
+    [
+      "Appartement 12, 45 avenue Jean Jaurès, 31000 Toulouse",
+      "Appartement 12, 45 avenue Jean Jaurès, 31000 Toulouse",
+    ],
+    ["Enlèvement au 25 Rue du Commerce, 1000 Bruxelles, merci", "25 Rue du Commerce, 1000 Bruxelles"],
+    [
+      "Address:   1600  Lakeshore   Rd ,  Burlington ,  ON  L7S 1B3",
+      "1600  Lakeshore   Rd ,  Burlington ,  ON  L7S 1B3",
+    ],
+    ["Mail checks to:\n   PO Box 2291\n   Tulsa, OK 74101", "PO Box 2291\n   Tulsa, OK 74101"],
+    ["10442,Hannah Cole,18 Bramble Close,Norwich,NR4 7TJ", "18 Bramble Close,Norwich,NR4 7TJ"],
+    [
+      "Marcus\n1250 W. Fulton Market, Suite 400\nChicago, IL 60607\nT: +1",
+      "1250 W. Fulton Market, Suite 400\nChicago, IL 60607",
+    ],
+    ["Gewerbepark Süd 12\n34123  Kassel", "Gewerbepark Süd 12\n34123  Kassel"],
+    ["adres Jan van Galenstraat 301, 1056 CA Amsterdam, start", "Jan van Galenstraat 301, 1056 CA Amsterdam"],
+    ["Адрес: ул. Тверская, д. 12, кв. 5, Москва, 125009", "ул. Тверская, д. 12, кв. 5, Москва, 125009"],
+    ["Deliver to 45 Bridge Road Stores, Leeds LS1 4AB today", "45 Bridge Road Stores, Leeds LS1 4AB"],
+    // a preposition street needs a city or a postal code, either will do
+    ["Wir sind Am Markt 3, Bremen.", "Am Markt 3, Bremen"],
+    ["Wir sind Am Markt 3, 28195.", "Am Markt 3, 28195"],
+    // at most six pieces are read after a street
+    [
+      "Rua Alta 1, apto 2, Bairro, Cidade, Estado, Regiao, Pais, Mais.",
+      "Rua Alta 1, apto 2, Bairro, Cidade, Estado, Regiao, Pais",
+    ],
   ])("finds the address in %j", (text, address) => {
     expect(found(text)).toEqual([address]);
   });
@@ -138,6 +197,10 @@ describe("streetAddresses", () => {
     "Row 12, Seat 7, Section 118, doors open at 6.",
     "Meir 78, 2000 Antwerpen",
     "3 place settings, 12345 guests",
+    "RR 2 was 18 per minute.",
+    "Box 12 of 30 shipped.",
+    "Abfahrt Gleis 9, 10557 Berlin Hauptbahnhof",
+    "Sold 1,600 Main Street shares.",
   ])("finds nothing in %j", (text) => {
     expect(found(text)).toEqual([]);
   });

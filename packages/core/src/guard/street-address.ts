@@ -1,300 +1,111 @@
 import type { PiiFinderRecognizer } from "./pii-types.js";
+import { type Candidate, streetCandidates } from "./street-address-shapes.js";
+import { TAILS, UNIT_BEFORE } from "./street-address-tails.js";
 
-// STREET_ADDRESS: a gazetteer of street-type words (English, German, Dutch, Nordic, Finnish,
-// Hungarian, Turkish, French, Spanish, Catalan, Italian, Portuguese, Polish, Malay) tied to a
-// house number, plus a few type-less national shapes (Japanese blocks, Korean "-ro", rural
-// routes, P.O. boxes). A street counts when its type word ("Street", "…straße", "rue", "Via")
-// stands next to a name and a house number; the span is then extended over what follows as part
-// of the address (unit, floor, postal code, city, state). A street without a number is not an
-// address ("we walked down Oxford Street"), nor a city or a postal code alone; weaker shapes (a
-// street named with a preposition, a number and a name with no type word, lower-case chat) count
-// only with a city or a postal code after them. Every repetition is bounded, so the scan stays
-// linear in the text's length.
+// STREET_ADDRESS: a street found by its shape (street-address-shapes.ts) is extended over what
+// follows it as part of the address (street-address-tails.ts); shapes too weak alone count only
+// with a city or a postal code after them. A street without a number is not an address ("we
+// walked down Oxford Street"), nor a city or a postal code alone.
 
-/** Each word with either first-letter case or in capitals ("Street", "street", "STREET"), longest first. */
-const words = (list: string) =>
-  list
-    .split(" ")
-    .sort((a, b) => b.length - a.length)
-    .map((w) => {
-      const escaped = w.replace(/\./g, "\\.");
-      return `[${w[0]?.toUpperCase()}${w[0]?.toLowerCase()}]${escaped.slice(1)}|${escaped.toUpperCase()}`;
-    })
-    .join("|");
-
-// "12", "7b", "12-14", "120/3/14", "123-II", "32/A", "172-bis"
-const NUMBER =
-  "\\d{1,5}[A-Za-z]?(?:[-–/](?:\\d{1,5}[A-Za-z]?|[A-Z]{1,3}(?![\\p{L}]))){0,2}(?:-(?:bis|ter)(?![\\p{L}]))?";
-// After a street name, five digits are a postal code ("Plaza Mayor, 28012 Madrid").
-const HOUSE_AFTER = "\\d{1,4}[A-Za-z]?(?:[-–/](?:\\d{1,4}[A-Za-z]?|[A-Z]{1,3}(?![\\p{L}]))){0,2}";
-const CAP = "\\p{Lu}[\\p{L}\\p{M}'’\\-]{0,30}";
-// After the house number: not a decimal, a unit or a quantity ("via Slack 2 days ago").
-const NUMBER_END =
-  "(?![\\p{L}\\p{N}]|[.,]\\d| ?(?:%|x\\b|(?:days?|hours?|min(?:ute)?s?|sec(?:ond)?s?|weeks?|months?|years?|times?|people|users?|items?|pts|points?|votes?|GB|MB|KB|TB|ms|km|miles?|kg|lbs?|€|\\$|Uhr|Tage?n?|Stunden|Minuten|Jahre?n?|jours?|heures?|días?|horas?|giorni|ore|anni|dagen|uur)(?![\\p{L}])))";
-const LEFT_EDGE = "(?<![\\p{L}\\p{N}.,/\\-])";
-
-// English: number first, the type word last ("221B Baker Street", "840 7 Ave SW", "1585 Broadway").
-const EN_TYPES = words(
-  "Street St Avenue Ave Road Rd Boulevard Blvd Lane Ln Drive Dr Court Ct Place Pl Terrace Ter Tce Way Parkway Pkwy Highway Hwy Circle Cir Square Sq Crescent Cres Close Grove Gardens Row Mews Trail Trl Alley Plaza Hill Walk Green Rise Loop Pike Parade Quay Esplanade Expressway Freeway Causeway Bend Cove Ridge Glen Run Path Crossing Commons Landing Croft Vale Wharf Yard",
-);
-const DIRECTION = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Upper|Lower)";
-const EN_NAME_WORD = `(?:${CAP}|\\d{1,3}(?:st|nd|rd|th))`;
-// A bare number names a street only right before its type ("840 7 Ave").
-const ENGLISH = new RegExp(
-  `${LEFT_EDGE}${NUMBER} (?:${DIRECTION}\\.? )?(?:${EN_NAME_WORD} ){0,3}(?:${EN_NAME_WORD}|\\d{1,3}) (?:${EN_TYPES})\\b\\.?(?: ${DIRECTION}\\b)?|${LEFT_EDGE}${NUMBER} Broadway\\b`,
-  "gu",
-);
-// Numbered roads after a house number ("2750 County Road 12", "14250 Hwy 9", "21800 FM 1093",
-// "N5462 County Road KK").
-const NUMBERED_ROAD = new RegExp(
-  `${LEFT_EDGE}[NSEW]?${NUMBER} (?:(?:(?:County|State|US|U\\.S\\.|Farm to Market|Interstate) )?(?:Road|Rd|Highway|Hwy|Route|Rte)|FM|RM|CR|SR|US) (?:\\d{1,4}[A-Z]?|[A-Z]{1,2})(?![\\p{L}\\p{N}])`,
-  "gu",
-);
-// Rural routes and highway contracts ("RR 2 Box 45", "HC 61 Box 1120", "RR 4, Site 12, Comp 8").
-const RURAL_ROUTE =
-  /(?<![\p{L}\p{N}])(?:RR|R\.R\.|Rural Route|HC|Star Route) \d{1,3}(,? (?:Site \d{1,3},? )?(?:Comp \d{1,3},? )?Box \d{1,5}[A-Z]?)?(?![\p{L}\p{N}])/gu;
-// Casual lower case ("123 main st", "8 w 57th st"), only with the unambiguous abbreviations.
-const ENGLISH_CASUAL = new RegExp(
-  `${LEFT_EDGE}${NUMBER} (?:[nsew] )?(?:(?:[a-z]{2,20}|\\d{1,3}(?:st|nd|rd|th)) ){1,2}(?:st|ave|rd|blvd|ln)\\b\\.?(?: (?:[nsew]|north|south|east|west)\\b)?`,
-  "gu",
-);
-// A number right after one of these words is a model, a room or a chapter, not a house.
-const NOT_HOUSE_NUMBER =
-  /(?<![\p{L}])(?:formula|model|windows|apollo|studio|route|platform|gate|building|section|chapter|room|level|floor|version|episode|season|vol|volume|part|page|figure|table|terminal|hall|track|gleis|bahnsteig|raum|zimmer|kapitel|seite|top|number|no|nr|the|a|an|only|over|under|all|these|those|my|our|their|his|her|its)\.? $/iu;
-// A house number and a name with no type word, before or after it ("71 Stokes Croft",
-// "Vinohradská 112", "Los Leones 1250"): only with a postal code and a city after them.
-const NUMBER_AND_NAME = new RegExp(`${LEFT_EDGE}${NUMBER} ${CAP}(?: ${CAP}){0,2}(?=,)`, "gu");
-const NAME_AND_NUMBER = new RegExp(`(?<![\\p{L}\\p{N}])(${CAP}(?: ${CAP}){0,2}) ${NUMBER}(?=,)`, "gu");
-
-// Germanic, Nordic, Finnish, Hungarian, Turkish: the type ends a compound or follows the name,
-// the number last ("Hauptstraße 12", "Karl-Marx-Allee 5", "Berliner Straße 5", "Keizersgracht
-// 123", "Karl Johans gate 22", "Király utca 46", "Bağdat Caddesi No: 312").
-const GERMANIC_STRONG = words(
-  "straße strasse str. gasse allee chaussee straat laan gracht kade gatan gata vägen avenyen gränd vej gade veien vegen gate tie katu kuja polku vegur",
-);
-const GERMANIC_WEAK = words(
-  "weg platz ring damm ufer pfad markt graben plein singel dijk steeg torget torg plads",
-);
-// "Alte Hauptstraße", "Berliner Straße", "Frankfurter Allee": an inflected word before the type.
-const ADJECTIVE = "\\p{Lu}[\\p{L}\\p{M}\\-]{0,30}(?:er|e|en|es)";
-const SEPARATE_TYPE = words("gate gata vej gade utca út körút tér caddesi cad. sokak sok. bulvarı");
-const GERMANIC = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(?:${ADJECTIVE} )?(\\p{Lu}[\\p{L}\\p{M}\\-]{0,40}?(?:${GERMANIC_STRONG}|${GERMANIC_WEAK}))|(?:${ADJECTIVE} ){1,2}(?:${words("Straße Strasse Str. Gasse Allee Weg Platz Ring Damm Ufer Straat Laan Gracht Kade")})|(?:${CAP} ){1,2}(?:${SEPARATE_TYPE}))\\.? ?(?:No: ?)?${NUMBER}${NUMBER_END}`,
-  "gu",
-);
-// Compounds that end like a street but are workplaces, parking spaces or ways home.
-const NOT_A_STREET = new Set(
-  "arbeitsplatz parkplatz stellplatz sitzplatz steckplatz speicherplatz studienplatz ausbildungsplatz kitaplatz abstellplatz rückweg heimweg umweg ausweg lösungsweg rechtsweg bildungsweg fluchtweg dienstweg arbeitsmarkt binnenmarkt aktienmarkt".split(
-    " ",
-  ),
-);
-// Lower case, as typed in a chat ("schillerstr 9", "van woustraat 44").
-const GERMANIC_CASUAL =
-  /(?<![\p{L}\p{N}])(?:van |de )?[a-zäöüß][a-zäöüß-]{1,40}?(?:straße|strasse|str\.?|straat|gasse|allee|laan|gracht|gatan|vej|gade) ?\d{1,4}[a-z]?(?![\p{L}\p{N}])/gu;
-// German and Dutch streets named with a preposition ("Am Markt 3", "Unter den Linden 77") read
-// like ordinary phrases ("Im Jahr 2024"): only with a city or postal code after them.
-const PREPOSITION_STREET = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:Am|An der|An den|Auf der|Auf dem|Im|In der|In den|Unter den|Zum|Zur|Hinter der|Hinter dem|Vor dem|Beim|Bei der|Op de|Aan de|In de|Aan het) ${CAP}(?: ${CAP})? ${NUMBER}${NUMBER_END}`,
-  "gu",
-);
-
-// Romance, Dutch "Laan van …", Polish, Latin American and Malay: the type word first, the
-// number before it (French) or after the name.
-const ROMANCE_TYPES = words(
-  "rue avenue av. avda. avda boulevard bd bld. place pl. chemin impasse allée quai cours route rte passage calle c/ carrer avinguda passeig plaça travessera avenida plaza pza. paseo camino carretera ronda travesía rambla vía via viale v.le piazza p.zza piazzale corso c.so largo vicolo strada rua r. praça travessa alameda estrada rodovia laan ul. ulica al. aleja os. osiedle calzada privada carrera cra. jr. jirón jalan jln. diagonal transversal",
-);
-const PARTICLE =
-  "(?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|du|des|la|le|les|l'|l’|d'|d’|y|e|et|sur|sous|aux|au|al|i|van|der|den|het|ter|ten)";
-const ROMANCE_NAME = `(?:${PARTICLE} ?)*(?:(?!(?:No|Nr|Núm|Num)\\.)${CAP}|\\d{1,2} de|[IVXL]{1,5})`;
-const ROMANCE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(${NUMBER}(?: ?(?:bis|ter|quater)\\b)?),? )?(?:(?:Gran|Antigua|Antiga|Nueva|Nova|Vecchia|Grande) )?(?:${ROMANCE_TYPES}) ?(?:${ROMANCE_NAME}|\\d{1,3}[A-Z]?)(?: ${ROMANCE_NAME}){0,5}(,? (?:(?:n[º°o.]|nº|núm\\.|num\\.|nr\\.?|No\\.?|#|s/n)\\s?)?${HOUSE_AFTER}${NUMBER_END})?`,
-  "gu",
-);
-// French, Spanish, Italian and Portuguese in lower case ("12 allée des cerisiers"): only with a
-// postal code and a city after them ("3 place settings" is a table).
-const ROMANCE_CASUAL = new RegExp(
-  `(?<![\\p{L}\\p{N}])${NUMBER},? (?:rue|avenue|boulevard|bd|place|chemin|impasse|allée|quai|calle|avenida|via|viale|piazza|corso|rua) (?:${PARTICLE} ?)*\\p{Ll}{2,20}(?: \\p{Ll}{2,20}){0,2}`,
-  "gu",
-);
-// Korean road names in Latin script ("27 Seolleung-ro 94-gil").
-const KOREAN = new RegExp(
-  `${LEFT_EDGE}${NUMBER} ${CAP}-(?:ro|gil|daero)(?: \\d{1,3}(?:beon)?-gil)?(?![\\p{L}])`,
-  "gu",
-);
-// Japanese block addresses in Latin script ("1-1-2 Oshiage, Sumida-ku").
-const JAPANESE = new RegExp(
-  `(?<![\\p{L}\\p{N}-])\\d{1,2}-\\d{1,2}-\\d{1,3} ${CAP}, ${CAP}-(?:ku|shi|cho|machi|gun)(?![\\p{L}])`,
-  "gu",
-);
-
-const PO_BOX =
-  /(?<![\p{L}])(?:P\. ?O\. ?Box|PO Box|GPO Box|Post Office Box|Postfach|Postbus|Apartado(?: de [Cc]orreos)?|Casilla(?: de [Cc]orreo)?|Caixa Postal|Boîte [Pp]ostale|Casella [Pp]ostale) \d{1,6}(?:-\d{5}|(?: \d{2,3}){1,3})?(?![\p{N}])/gu;
-// "BP 1234" is also blood pressure and "Box 310" a box: only with a postal code and a city after.
-const BARE_BOX = /(?<![\p{L}])(?:B\.? ?P\.?|Box) \d{1,5}(?![\p{N}])/gu;
-
-// What may follow a street as part of the address, each piece read where the last one ended.
-const SEPARATOR = "(?:, ?|,?\\n|,? - | )";
-const POSTCODE =
-  "(?:[A-Z]{1,2}-)?(?:[A-Z]\\d{4}[A-Z]{3}|\\d{5}-\\d{3}|\\d{4}-\\d{3}|\\d{3}-\\d{4}|\\d{2}-\\d{3}|\\d{5}(?:-\\d{4})?|\\d{6}|\\d{4} ?[A-Z]{2}(?![\\p{L}])|\\d{3} \\d{2}|\\d{4}|\\d{3}(?= \\p{Lu})|[A-Z]\\d[A-Z] ?\\d[A-Z]\\d|[A-Z]{1,2}\\d[A-Z\\d]? ?\\d[A-Z]{2}|[A-Z]\\d{2} ?[A-Z\\d]{4})(?![\\p{L}\\p{N}])";
-// "Frankfurt am Main", "Dublin 2", "København N", "Co. Cork", "Montréal (Québec)", "Roma (RM)",
-// "Kadıköy/İstanbul"
-const CITY = `(?:Co\\. )?${CAP}(?:[ -](?:(?:de|di|da|do|del|la|le|am|an|der|im|sur|upon|en|on|sul|sobre)[ -]){0,2}${CAP}){0,3}(?: \\d{1,2}(?![\\p{N}])| [A-Z](?![\\p{L}\\p{N}]))?(?: \\((?:${CAP}|[A-Z]{2})\\)|/${CAP})?`;
-const STATE = "[A-Z]{2,3}(?![\\p{L}\\p{N}])";
-const UNIT = new RegExp(
-  `^(?:, ?|,?\\n| )(?:${words("Apt. Apt Apartment Suite Ste. Ste Unit Flat Floor Fl. Fl Room Rm. Bldg. Building Etage Stock Whg. Wohnung App. Appt. Bât. Bât Escalier Piso Planta Puerta Interno Int. Scala Andar Sala Apto. Apto Ap. Ap Bloco Lok. Dpto. Depto. Depto Bureau bte lgh")}|#|m\\.|D:) ?#?[\\p{L}\\p{N}-]{1,6}(?![\\p{L}\\p{N}])` +
-    // a Mexican colonia ("Col. Centro")
-    `|^, (?:Col\\.|Colonia) ${CITY}` +
-    // floors: "2. Etage", "3. OG", "2. th.", "2º Esq.", "2.º Esq.", "3º izq.", "2º B"
-    `|^,? \\d{1,2}(?:\\.?[º°ª]|\\.) ?(?:Etage|OG|Stock|th|tv|mf|Esq|Dto|Dta|izq|izda|dcha|dch|drcha|der|andar|piso|[A-Z])?\\b\\.?` +
-    // Catalan floor and door ("2n 1a"), Dutch storeys ("3hg")
-    `|^, \\d[a-z]{1,2} \\d[a-z]{1,2}(?![\\p{L}])|^ \\d{1,2}(?:hg|hoog)(?![\\p{L}])` +
-    // a staircase or a flat by letter and number ("5 A 7"), Dutch "hs", house parts
-    `|^,? [A-Z](?: \\d{1,3})?(?=,)|^ (?:hs|bg|boven|huis)\\b|^,? (?:[Hh]interhaus|[Vv]orderhaus|[Ss]eitenflügel|[Gg]artenhaus)`,
-  "u",
-);
-/** A piece that may follow a street, and what it says: a city, a postal code (a capture group each). */
-interface Tail {
-  re: RegExp;
-  /** Whether a city was read, and the postal code read, if any. */
-  read: (m: RegExpExecArray) => { city: boolean; code?: string | undefined };
-}
-const TAILS: Tail[] = [
-  { re: UNIT, read: () => ({ city: false }) },
-  // in lower case, as typed in a chat: "austin tx 78704", "bristol bs7 9lp", " 44300 nantes"
-  // (not after a comma: ", 12345 guests")
-  {
-    re: /^(?:,? (?:[a-z]{2,20} ){1,3}(?:[a-z]{2} )?(\d{4,5}|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2})| (\d{4,5}) [a-z]{2,20})(?![\p{L}\p{N}])/u,
-    read: (m) => ({ city: true, code: m[1] ?? m[2] }),
-  },
-  // "10115 Berlin", "75008 Paris CEDEX 08", "00184 Roma (RM)", "1012 AB Amsterdam"
-  {
-    re: new RegExp(`^${SEPARATOR}(${POSTCODE})(?: (${CITY})(?: CEDEX(?: \\d{1,2})?)?)?`, "u"),
-    read: (m) => ({ city: m[2] !== undefined, code: m[1] }),
-  },
-  // "Springfield, IL 62704", "Sydney NSW 2000", "London SW1A 2AA", "São Paulo - SP, 01310-200",
-  // "Cuauhtémoc, 06700 Ciudad de México"
-  {
-    re: new RegExp(
-      `^${SEPARATOR}${CITY}(?:,? {1,2}| - )(?:(${POSTCODE})(?: ${CITY})?|${STATE}(?:,? {1,2}(${POSTCODE}))?)`,
-      "u",
-    ),
-    read: (m) => ({ city: true, code: m[1] ?? m[2] }),
-  },
-  // a city, district or neighbourhood after a comma or a line break
-  { re: new RegExp(`^(?:, ?|,?\\n|,? - )${CITY}`, "u"), read: () => ({ city: true }) },
-];
-// A unit written before the street ("Flat 3, 12 Baker Street", "Unit 5/18 Wattle St", "Bâtiment
-// C, 45 avenue …", "2207 – 1288 W Georgia St", "3/2, 118 Hyndland Road"): its mark holds a digit
-// or is one capital letter.
-const UNIT_BEFORE = new RegExp(
-  `(?:(?<![\\p{L}])(?:${words("Flat Apt. Apt Apartment Unit Suite Shop Level Lot Bâtiment Bât. Building Bldg.")}) (?:(?:(?=[\\p{L}-]{0,5}\\p{N})[\\p{L}\\p{N}-]{1,6}|\\p{Lu}),? )?|(?<![\\p{L}\\p{N}])\\d{1,5} [–-] |(?<![\\p{L}\\p{N}/])\\d{1,2}/\\d{1,2}, )$`,
-  "u",
-);
-
-/** What must follow a candidate for it to count: a city or a postal code, or a postal code and a city. */
-type Needs = "nothing" | "place" | "postcode";
-
-interface Candidate {
-  start: number;
-  end: number;
-  needs: Needs;
-  /** A shape without a type word: dropped where a typed street overlaps it ("From Hauptstraße 12"). */
-  fallback?: boolean;
-}
-
-/** The matches `accept` keeps; after a refused one the search goes on from its next character. */
-function* matches(re: RegExp, text: string, accept: (m: RegExpExecArray) => boolean) {
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (accept(m)) yield m;
-    else re.lastIndex = m.index + 1;
+/**
+ * The text with each run of spaces and tabs as one space, and none before a comma or after a
+ * line break ("1600  Lakeshore   Rd ,  Burlington"), with the offset in `text` of each character
+ * kept, so spans found in the copy map back.
+ */
+function collapseSpaces(text: string): { text: string; from: (i: number) => number } {
+  if (!/[ \t\u00A0]{2}|[\t\u00A0]| ,|\n /.test(text)) return { text, from: (i) => i };
+  // The copy is made of segments; each starts at outStart[k] in the copy and inStart[k] in text.
+  const parts: string[] = [];
+  const outStart: number[] = [];
+  const inStart: number[] = [];
+  let length = 0;
+  const copy = (piece: string, from: number) => {
+    parts.push(piece);
+    outStart.push(length);
+    inStart.push(from);
+    length += piece.length;
+  };
+  let last = 0;
+  for (const m of text.matchAll(/[ \t\u00A0]+/g)) {
+    if (m.index > last) copy(text.slice(last, m.index), last);
+    const before = text.charAt(m.index - 1);
+    const after = text.charAt(m.index + m[0].length);
+    if (before !== "" && before !== "\n" && after !== "" && after !== "," && after !== "\n")
+      copy(" ", m.index);
+    last = m.index + m[0].length;
   }
-}
-
-function* candidates(text: string): Generator<Candidate> {
-  const at = (m: RegExpExecArray, needs: Needs = "nothing", end = m.index + m[0].length) => ({
-    start: m.index,
-    end,
-    needs,
-  });
-  const housed = (m: RegExpExecArray) =>
-    !NOT_HOUSE_NUMBER.test(text.slice(Math.max(0, m.index - 12), m.index));
-  for (const m of matches(ENGLISH, text, housed)) yield at(m);
-  for (const m of matches(NUMBERED_ROAD, text, housed)) yield at(m);
-  for (const m of text.matchAll(RURAL_ROUTE)) yield at(m, m[1] ? "nothing" : "place");
-  for (const m of text.matchAll(ENGLISH_CASUAL)) yield at(m);
-  for (const m of matches(NUMBER_AND_NAME, text, housed)) yield { ...at(m, "postcode"), fallback: true };
-  for (const m of matches(NAME_AND_NUMBER, text, (m) => !NOT_HOUSE_NUMBER.test(`${m[1]} `)))
-    yield { ...at(m, "postcode"), fallback: true };
-  for (const m of matches(GERMANIC, text, (m) => !NOT_A_STREET.has((m[1] ?? "").toLowerCase()))) yield at(m);
-  for (const m of text.matchAll(GERMANIC_CASUAL)) yield at(m);
-  for (const m of text.matchAll(PREPOSITION_STREET)) yield at(m, "place");
-  // A number before the street leaves one after a comma to the postal code ("25 Rue du
-  // Commerce, 1000 Bruxelles"; "12 Jalan Telawi 3" keeps its 3); with no number at all, a place
-  // must follow.
-  for (const m of text.matchAll(ROMANCE)) {
-    const cut = m[1] && m[2]?.startsWith(",") ? m[2].length : 0;
-    yield at(m, m[1] || m[2] ? "nothing" : "place", m.index + m[0].length - cut);
-  }
-  for (const m of text.matchAll(ROMANCE_CASUAL)) yield at(m, "postcode");
-  for (const m of text.matchAll(KOREAN)) yield at(m);
-  for (const m of text.matchAll(JAPANESE)) yield at(m);
-  for (const m of text.matchAll(PO_BOX)) yield at(m);
-  for (const m of text.matchAll(BARE_BOX)) yield at(m, "postcode");
+  if (last < text.length) copy(text.slice(last), last);
+  const from = (i: number) => {
+    let lo = 0;
+    let hi = outStart.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((outStart[mid] as number) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return (inStart[lo] as number) + i - (outStart[lo] as number);
+  };
+  return { text: parts.join(""), from };
 }
 
 /** Extends a street over the unit, postal code, city and state that follow it. */
-function extend(text: string, c: Candidate): { start: number; end: number; fallback?: boolean } | undefined {
+function extend(text: string, c: Candidate): Candidate | undefined {
   let end = c.end;
   let city = false;
   let code = false; // a postal code that is more than a number of four digits or fewer (a year, a seat)
   for (let pieces = 0; pieces < 6; pieces++) {
     const rest = text.slice(end, end + 120);
-    let read: { city: boolean; code?: string | undefined } | undefined;
+    let matched = false;
     for (const tail of TAILS) {
       const m = tail.re.exec(rest);
       if (!m) continue;
-      read = tail.read(m);
+      const read = tail.read(m);
+      city ||= read.city === true;
+      code ||= read.code !== undefined && !/^\d{1,4}$/.test(read.code);
       end += m[0].length;
+      matched = true;
       break;
     }
-    if (!read) break;
-    city ||= read.city;
-    code ||= read.code !== undefined && !/^\d{1,4}$/.test(read.code);
+    if (!matched) break;
   }
-  const place = city || code;
-  if ((c.needs === "place" && !place) || (c.needs === "postcode" && !(city && code))) return undefined;
+  if ((c.needs === "place" && !city && !code) || (c.needs === "postcode" && !(city && code)))
+    return undefined;
   const unit = UNIT_BEFORE.exec(text.slice(Math.max(0, c.start - 24), c.start));
-  return { start: unit ? c.start - unit[0].length : c.start, end, fallback: c.fallback };
+  return { ...c, start: unit ? c.start - unit[0].length : c.start, end };
 }
 
 /**
  * Street addresses with a house number, rural routes and P.O. boxes, with the unit, floor, postal
- * code, city and state after them, in the formats of about thirty countries (see the guard
- * README for what was measured). A recognizer by function: `detectPii(text, { recognizers:
+ * code, city and state after them, in the formats of about thirty countries (the guard README
+ * says what was measured). A recognizer by function: `detectPii(text, { recognizers:
  * [streetAddresses] })` or `guard({ pii: { recognizers: [streetAddresses] } })`; spans are typed
  * `STREET_ADDRESS`. Not in `PII_TYPES`: it is opt-in.
  */
 export const streetAddresses: PiiFinderRecognizer = {
   type: "STREET_ADDRESS",
-  find(text) {
-    const found: Array<{ start: number; end: number; fallback?: boolean }> = [];
-    for (const c of candidates(text)) {
+  find(original) {
+    const { text, from } = collapseSpaces(original);
+    const found: Candidate[] = [];
+    for (const c of streetCandidates(text)) {
       const span = extend(text, c);
       if (span) found.push(span);
     }
+    // A type-less shape may not start before a typed street it overlaps ("From Hauptstraße 12").
     const typed = found.filter((s) => !s.fallback);
-    const spans = found.filter((s) => !s.fallback || !typed.some((t) => t.start < s.end && s.start < t.end));
-    spans.sort((a, b) => a.start - b.start || b.end - a.end);
+    for (const s of found) {
+      const street = s.fallback && typed.find((t) => t.start < s.end && s.start < t.end);
+      if (street && s.start < street.start) s.start = street.start;
+    }
+    found.sort((a, b) => a.start - b.start);
     // Shapes can find one street twice ("Rua Augusta" and "Augusta, 274"), and a bilingual
     // address is one ("Rue de la Loi 16 / Wetstraat 16"): keep the union.
     const merged: Array<{ start: number; end: number }> = [];
-    for (const s of spans) {
+    for (const s of found) {
       const last = merged[merged.length - 1];
       if (last && (s.start < last.end || /^ \/ $/.test(text.slice(last.end, s.start))))
         last.end = Math.max(last.end, s.end);
       else merged.push({ start: s.start, end: s.end });
     }
-    return merged;
+    return merged.map((s) => ({ start: from(s.start), end: from(s.end - 1) + 1 }));
   },
 };
