@@ -52,7 +52,7 @@ const NUMBERED_ROAD = new RegExp(
 // Rural routes and highway contracts ("RR 2 Box 45", "HC 61 Box 1120", "RR 4, Site 12, Comp 8");
 // "RR 2" alone is also a respiratory rate.
 const RURAL_ROUTE =
-  /(?<![\p{L}\p{N}])(?:RR|R\.R\.|Rural Route|HC|Star Route) \d{1,3}(,? (?:Site \d{1,3},? )?(?:Comp \d{1,3},? )?Box \d{1,5}[A-Z]?)?(?![\p{L}\p{N}])/gu;
+  /(?<![\p{L}\p{N}])(?:RR|R\.R\.|Rural Route|HC|Star Route) \d{1,3}(,? Site \d{1,3},? Comp \d{1,3}|,? Box \d{1,5}[A-Z]?)?(?![\p{L}\p{N}])/gu;
 // Casual lower case ("123 main st", "8 w 57th st"), only with the unambiguous abbreviations.
 const ENGLISH_CASUAL = new RegExp(
   `${LEFT_EDGE}${NUMBER} (?:[nsew] )?(?:(?:[a-z]{2,20}|\\d{1,3}(?:st|nd|rd|th)) ){1,2}(?:st|ave|rd|blvd|ln)\\b\\.?(?: (?:[nsew]|north|south|east|west)\\b)?`,
@@ -179,9 +179,11 @@ export function* streetCandidates(text: string): Generator<Candidate> {
     end,
     needs,
   });
-  // Stryker disable next-line MethodExpression: the pattern is anchored at the end; the slice only bounds its work
-  const housed = (m: RegExpExecArray) =>
-    !NOT_HOUSE_NUMBER.test(text.slice(Math.max(0, m.index - 12), m.index));
+  // The pattern is anchored at the end: the slice only bounds its work.
+  const before = (m: RegExpExecArray) =>
+    // Stryker disable next-line MethodExpression: equivalent, as said above
+    text.slice(Math.max(0, m.index - 12), m.index);
+  const housed = (m: RegExpExecArray) => !NOT_HOUSE_NUMBER.test(before(m));
   for (const m of matches(ENGLISH, text, housed)) yield at(m);
   for (const m of matches(NUMBERED_ROAD, text, housed)) yield at(m);
   for (const m of text.matchAll(RURAL_ROUTE)) yield at(m, m[1] ? undefined : "place");

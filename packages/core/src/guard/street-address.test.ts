@@ -5,6 +5,7 @@ import { detectPii } from "./detect-pii.js";
 import { guard } from "./guard-middleware.js";
 import { createPseudonymizer } from "./pseudonymize.js";
 import { streetAddresses } from "./street-address.js";
+import { words } from "./street-address-shapes.js";
 
 const found = (text: string) => [...streetAddresses.find(text)].map((s) => text.slice(s.start, s.end));
 
@@ -111,6 +112,10 @@ describe("streetAddresses", () => {
       "Showroom: Thames 1885, piso 2, C1414DDG CABA, Argentina",
       "Thames 1885, piso 2, C1414DDG CABA, Argentina",
     ],
+    ["Hauptstraße 12 \n10115 Berlin", "Hauptstraße 12 \n10115 Berlin"],
+    ["Kedai di 12 Jalan Telawi 3, Bangsar Baru.", "12 Jalan Telawi 3, Bangsar Baru"],
+    ["Ranch: RR 4, Site 12, Comp 8 near the hall", "RR 4, Site 12, Comp 8"],
+    ["Rural Route 1, Box 88A", "Rural Route 1, Box 88A"],
     // rural routes and boxes
     ["R.R. 3, Millbrook, AL 36054", "R.R. 3, Millbrook, AL 36054"],
     [
@@ -197,6 +202,7 @@ describe("streetAddresses", () => {
     "Row 12, Seat 7, Section 118, doors open at 6.",
     "Meir 78, 2000 Antwerpen",
     "3 place settings, 12345 guests",
+    "Wagen 14 10115 Berlin",
     "RR 2 was 18 per minute.",
     "Box 12 of 30 shipped.",
     "Abfahrt Gleis 9, 10557 Berlin Hauptbahnhof",
@@ -214,6 +220,23 @@ describe("streetAddresses", () => {
     ]);
     // "Rua Augusta" is found by the type word and "Augusta, 274" could be read again: one span.
     expect([...streetAddresses.find("Rua Augusta, 274, Lisboa.")]).toEqual([{ start: 0, end: 24 }]);
+  });
+
+  it("joins a bilingual address only across a bare slash, and keeps a type-less street to itself", () => {
+    expect(found("Rue de la Loi 16 / see / Wetstraat 16, 1000 Bruxelles")).toEqual([
+      "Rue de la Loi 16",
+      "Wetstraat 16, 1000 Bruxelles",
+    ]);
+    expect(found("Vinohradská 112, 130 00 Praha 3; Hauptstraße 12, 10115 Berlin")).toEqual([
+      "Vinohradská 112, 130 00 Praha 3",
+      "Hauptstraße 12, 10115 Berlin",
+    ]);
+  });
+
+  it("reads a type word in either first-letter case or in capitals, nothing else", () => {
+    const street = new RegExp(`^(?:${words("Street")})$`);
+    for (const w of ["Street", "street", "STREET"]) expect(street.test(w)).toBe(true);
+    for (const w of ["sTREET", "Etreet", "StreeT"]) expect(street.test(w)).toBe(false);
   });
 
   it("is a recognizer by function for detectPii, the pseudonymizer and the guard", async () => {

@@ -1,6 +1,6 @@
 import type { PiiFinderRecognizer } from "./pii-types.js";
 import { type Candidate, streetCandidates } from "./street-address-shapes.js";
-import { TAILS, UNIT_BEFORE } from "./street-address-tails.js";
+import { TAILS, type TailRead, UNIT_BEFORE } from "./street-address-tails.js";
 
 // STREET_ADDRESS: a street found by its shape (street-address-shapes.ts) is extended over what
 // follows it as part of the address (street-address-tails.ts); shapes too weak alone count only
@@ -13,39 +13,37 @@ import { TAILS, UNIT_BEFORE } from "./street-address-tails.js";
  * kept, so spans found in the copy map back.
  */
 function collapseSpaces(text: string): { text: string; from: (i: number) => number } {
-  if (!/[ \t\u00A0]{2}|[\t\u00A0]| ,|\n /.test(text)) return { text, from: (i) => i };
-  // The copy is made of segments; each starts at outStart[k] in the copy and inStart[k] in text.
+  // Stryker disable next-line ConditionalExpression,Regex: a fast path; the copy below equals the text when none of these occur
+  if (!/[ \t\u00A0]{2}|[\t\u00A0]| ,| \n|\n /.test(text)) return { text, from: (i) => i };
   const parts: string[] = [];
-  const outStart: number[] = [];
-  const inStart: number[] = [];
-  let length = 0;
-  const copy = (piece: string, from: number) => {
-    parts.push(piece);
-    outStart.push(length);
-    inStart.push(from);
-    length += piece.length;
+  const at: number[] = []; // at[k]: the offset in text of the copy's k-th character
+  const keep = (from: number, to: number) => {
+    parts.push(text.slice(from, to));
+    for (let i = from; i < to; i++) at.push(i);
   };
   let last = 0;
   for (const m of text.matchAll(/[ \t\u00A0]+/g)) {
-    if (m.index > last) copy(text.slice(last, m.index), last);
-    const before = text.charAt(m.index - 1);
+    keep(last, m.index);
     const after = text.charAt(m.index + m[0].length);
-    if (before !== "" && before !== "\n" && after !== "" && after !== "," && after !== "\n")
-      copy(" ", m.index);
+    // Stryker disable next-line ConditionalExpression,StringLiteral: a space at either end of the text changes no span
+    const atEdge = m.index === 0 || after === "";
+    if (!atEdge && text.charAt(m.index - 1) !== "\n" && after !== "," && after !== "\n") {
+      parts.push(" ");
+      at.push(m.index);
+    }
     last = m.index + m[0].length;
   }
-  if (last < text.length) copy(text.slice(last), last);
-  const from = (i: number) => {
-    let lo = 0;
-    let hi = outStart.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((outStart[mid] as number) <= i) lo = mid;
-      else hi = mid - 1;
-    }
-    return (inStart[lo] as number) + i - (outStart[lo] as number);
-  };
-  return { text: parts.join(""), from };
+  keep(last, text.length);
+  return { text: parts.join(""), from: (k) => at[k] ?? text.length };
+}
+
+/** The first piece that may follow a street at the start of `rest`, and what it says. */
+function nextPiece(rest: string): { length: number; read: TailRead } | undefined {
+  for (const tail of TAILS) {
+    const m = tail.re.exec(rest);
+    if (m) return { length: m[0].length, read: tail.read(m) };
+  }
+  return undefined;
 }
 
 /** Extends a street over the unit, postal code, city and state that follow it. */
@@ -54,19 +52,11 @@ function extend(text: string, c: Candidate): Candidate | undefined {
   let city = false;
   let code = false; // a postal code that is more than a number of four digits or fewer (a year, a seat)
   for (let pieces = 0; pieces < 6; pieces++) {
-    const rest = text.slice(end, end + 120);
-    let matched = false;
-    for (const tail of TAILS) {
-      const m = tail.re.exec(rest);
-      if (!m) continue;
-      const read = tail.read(m);
-      city ||= read.city === true;
-      code ||= read.code !== undefined && !/^\d{1,4}$/.test(read.code);
-      end += m[0].length;
-      matched = true;
-      break;
-    }
-    if (!matched) break;
+    const piece = nextPiece(text.slice(end, end + 120));
+    if (!piece) break;
+    city ||= piece.read.city === true;
+    code ||= piece.read.code !== undefined && !/^\d{1,4}$/.test(piece.read.code);
+    end += piece.length;
   }
   if ((c.needs === "place" && !city && !code) || (c.needs === "postcode" && !(city && code)))
     return undefined;
