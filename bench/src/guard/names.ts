@@ -1,27 +1,14 @@
-// How well an off-the-shelf NER library finds person names through core's finder recognizers
-// (`{ type: "PERSON", find }`): compromise 14 (people()), the maintained JavaScript option; Keel
-// ships no name detector (see the guard README). Scored like bench:pii: a labelled span is found
-// when a detected PERSON span covers it; a detected span is correct when it overlaps a labelled one.
+// How well core's `loadPersonNames()` finds person names: a PERSON recognizer by function over
+// compromise 14's people() (an optional peer of core; Keel has no name list or NER model of its
+// own, see the guard README). Scored like bench:pii: a labelled span is found when a detected
+// PERSON span covers it; a detected span is correct when it overlaps a labelled one.
 //   pnpm bench:names                the generated set below (English sentences, names from many cultures)
 //   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
 // Flags: --errors N (print misses and false finds to stderr).
 // Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import type { PiiFinderRecognizer } from "@keel/core/guard";
-import nlp from "compromise";
+import { loadPersonNames } from "@keel/core/guard";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
 import { scoreRecognizer } from "./span-score.js";
-
-/** compromise's people(), trailing punctuation trimmed (it keeps "Lee." at a sentence end). */
-const compromisePeople: PiiFinderRecognizer = {
-  type: "PERSON",
-  find: (text) =>
-    (
-      nlp(text).people().out("offset") as Array<{ text: string; offset: { start: number; length: number } }>
-    ).map(({ text: found, offset }) => ({
-      start: offset.start,
-      end: offset.start + found.replace(/[\s.,;:!?'"’)]+$/u, "").length,
-    })),
-};
 
 const FIRST = [
   "Maria",
@@ -126,4 +113,4 @@ const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
 const rows = data ? readPiiRows(data) : generate();
 
-console.log(JSON.stringify(scoreRecognizer(rows, compromisePeople, showErrors)));
+console.log(JSON.stringify(scoreRecognizer(rows, await loadPersonNames(), showErrors)));

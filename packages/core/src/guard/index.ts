@@ -50,6 +50,7 @@ export {
   OutputFilter,
   type OutputFilterOptions,
 } from "./output-filter.js";
+export { loadPersonNames } from "./person-names.js";
 export { looksRandom } from "./pii-recognizers.js";
 export {
   PII_TYPES,

@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { pipe } from "../pipe.js";
+import { scriptedModel } from "../testing/scripted-model.js";
+import { detectPii } from "./detect-pii.js";
+import { guard } from "./guard-middleware.js";
+import { loadPersonNames } from "./person-names.js";
+import { createPseudonymizer } from "./pseudonymize.js";
+
+describe("loadPersonNames", () => {
+  it("finds names with compromise, in UTF-16 offsets, without what closes the sentence", async () => {
+    const names = await loadPersonNames();
+    const text = "🚚 Please send the contract to Maria Gonzalez. Ask James Smith, too.";
+    const spans = detectPii(text, { types: [], recognizers: [names] });
+    expect(spans.map((s) => [s.type, s.value, s.start])).toEqual([
+      ["PERSON", "Maria Gonzalez", 31],
+      ["PERSON", "James Smith", 51],
+    ]);
+    expect(detectPii("The Golden Gate Bridge was foggy on Sunday.", { recognizers: [names] })).toEqual([]);
+  });
+
+  it("loads compromise once and serves the pseudonymizer and the guard", async () => {
+    const [a, b] = await Promise.all([loadPersonNames(), loadPersonNames()]);
+    expect(a.type).toBe("PERSON");
+    expect(b.type).toBe("PERSON");
+    const p = createPseudonymizer({ types: ["EMAIL"], recognizers: [a] });
+    expect(p.pseudonymize("Write to James Smith at js@example.com.")).toBe(
+      "Write to <PERSON_1> at <EMAIL_1>.",
+    );
+    expect(p.restore("Done, <PERSON_1> has it.")).toBe("Done, James Smith has it.");
+
+    const inner = scriptedModel(["ok"]);
+    await pipe(inner, guard({ injection: false, pii: { action: "redact", recognizers: [b] } })).generate({
+      messages: [{ role: "user", content: "Forward the report to Maria Gonzalez." }],
+    });
+    expect(inner.requests[0]?.messages[0]?.content).toBe("Forward the report to [redacted:PERSON].");
+  });
+});
