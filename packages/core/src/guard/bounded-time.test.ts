@@ -55,12 +55,17 @@ function perKb(run: (text: string) => unknown, text: string, runs: number): numb
   return best / (text.length / 1024);
 }
 
-function checkLinear(name: string, run: (text: string) => unknown, cases = Object.entries(CASES)) {
+function checkLinear(
+  name: string,
+  run: (text: string) => unknown,
+  cases = Object.entries(CASES),
+  baseline = CASES.prose as string,
+) {
   describe(name, () => {
     let prose = 0;
     beforeAll(() => {
-      run(fill(CASES.prose as string, 4096)); // compile the regexes and warm the JIT first
-      prose = perKb(run, fill(CASES.prose as string, 256 * 1024), 3);
+      run(fill(baseline, 4096)); // compile the regexes and warm the JIT first
+      prose = perKb(run, fill(baseline, 256 * 1024), 3);
     });
     it.each(cases)("%s: cost per KB stays flat as the input grows", (_, unit) => {
       run(fill(unit, 4096));
@@ -113,6 +118,9 @@ describe("bounded time on hostile input", () => {
         "spacedAddresses",
       ].includes(k),
     ),
+    // Prose holds no address, so it costs next to nothing here; hostile input is held to the
+    // cost of a text full of real addresses instead.
+    "Ship to 12 Baker Street, London NW1 6XE or Hauptstraße 12, 10115 Berlin. ",
   );
   checkLinear(
     "OutputFilter, streamed in 1 KB deltas",

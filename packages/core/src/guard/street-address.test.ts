@@ -142,6 +142,11 @@ describe("streetAddresses", () => {
     ["bro im at 3/47 beach rd kohimarama auckland 1071 where", "3/47 beach rd kohimarama auckland 1071"],
     ["mandalo a calle luna 8 bajo izq 28004 madrid porfa", "calle luna 8 bajo izq 28004 madrid"],
     ["il pacco va a via sassari 3 09124 cagliari, citofono", "via sassari 3 09124 cagliari"],
+    [
+      "lol my flat is 14 whitworth st west manchester m1 5wg come thru",
+      "14 whitworth st west manchester m1 5wg",
+    ],
+    ["pls send to 10 downing st london sw1a 2aa ok", "10 downing st london sw1a 2aa"],
     // floors, units, spaces, fields
     [
       "Taller: C/ Sant Pere Més Alt 23, 2n 1a, 08003 Barcelona",

@@ -80,11 +80,17 @@ export const streetAddresses: PiiFinderRecognizer = {
       const span = extend(text, c);
       if (span) found.push(span);
     }
-    // A type-less shape may not start before a typed street it overlaps ("From Hauptstraße 12").
+    found.sort((a, b) => a.start - b.start);
+    // A type-less shape may not start before a typed street that starts inside it ("From
+    // Hauptstraße 12"). Both in order of start, so one pass: `next` is the first typed street
+    // starting after the shape does.
     const typed = found.filter((s) => !s.fallback);
+    let next = 0;
     for (const s of found) {
-      const street = s.fallback && typed.find((t) => t.start < s.end && s.start < t.end);
-      if (street && s.start < street.start) s.start = street.start;
+      if (!s.fallback) continue;
+      while (next < typed.length && (typed[next] as Candidate).start <= s.start) next++;
+      const street = typed[next];
+      if (street && street.start < s.end) s.start = street.start;
     }
     found.sort((a, b) => a.start - b.start);
     // Shapes can find one street twice ("Rua Augusta" and "Augusta, 274"), and a bilingual
