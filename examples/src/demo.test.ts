@@ -69,8 +69,10 @@ describe("the main demo (offline)", () => {
 
   it("blocks an injection before the model and redacts PII from what the model receives", () => {
     expect(stdout).toMatch(/→ blocked before the model: GuardBlockedError \(.*override-instructions/);
-    expect(stdout).toContain('→ the model received: "My email is [redacted:EMAIL].');
-    expect(stdout).toContain("guard.flagged input redact: pii:EMAIL");
+    expect(stdout).toContain(
+      "→ the model received: \"I'm at [redacted:STREET_ADDRESS], email [redacted:EMAIL].",
+    );
+    expect(stdout).toContain("guard.flagged input redact: pii:STREET_ADDRESS, pii:EMAIL");
   });
 
   it("serves the repeated question from the cache with the same answer", () => {

@@ -19,7 +19,7 @@ import { type Middleware, type ModelRequest, onEvent, pipe, retry, timeout } fro
 import { cache, MemoryCacheStore } from "@keel/core/cache";
 import { dropLeastRelevant, fitToBudget } from "@keel/core/context";
 import { CostTracker, formatCostReport, trackCost } from "@keel/core/cost";
-import { canaryInstruction, createCanary, GuardBlockedError, guard } from "@keel/core/guard";
+import { canaryInstruction, createCanary, GuardBlockedError, guard, streetAddresses } from "@keel/core/guard";
 import { wrapModel } from "@keel/core/provider";
 import { jsonLinesLogger, parseEventLines, renderTraceHtml } from "@keel/core/telemetry";
 import { createIngestor, createRetriever, defaultEmbedder, MemoryStore, markdownChunker } from "@keel/rag";
@@ -80,7 +80,7 @@ const model = pipe(
   trackCost(costs),
   guard({
     injection: { action: "block" },
-    pii: { action: "redact" },
+    pii: { action: "redact", recognizers: [streetAddresses] },
     output: { canaries: [canary], pii: ["API_KEY", "CREDIT_CARD", "EMAIL"] },
   }),
 );
@@ -168,7 +168,7 @@ await stages.run("Guard on input and output", async () => {
     out(`   "${attack}"`);
     out(`   → blocked before the model: ${error.name} (${error.findings.map((f) => f.id).join(", ")})`);
   }
-  const withPii = `My email is ana.lopez@example.com. ${question}`;
+  const withPii = `I'm at 42 Elm Street, Portland, OR 97205, email ana.lopez@example.com. ${question}`;
   const messages = fitted!.request.messages.map((m) =>
     m.role === "user" ? { role: "user" as const, content: withPii } : m,
   );
@@ -176,9 +176,10 @@ await stages.run("Guard on input and output", async () => {
   const response = await model.generate({ ...fitted!.request, messages });
   const reached = sent.slice(before).flatMap((r) => r.messages.filter((m) => m.role === "user"));
   const seen = reached.map((m) => (typeof m.content === "string" ? m.content : "")).join(" ");
-  out(`   "${withPii.slice(0, 60)}…"`);
-  out(`   → the model received: "${seen.slice(0, 60)}…"`);
+  out(`   "${withPii.slice(0, 80)}…"`);
+  out(`   → the model received: "${seen.slice(0, 80)}…"`);
   check(!seen.includes("ana.lopez@example.com"), "the email address reached the model");
+  check(!seen.includes("42 Elm Street"), "the street address reached the model");
   check(response.text.length > 0, "no answer to the redacted question");
   for (const finding of guardFindings) out(`   guard.flagged ${finding}`);
   const outputFindings = guardFindings.filter((f) => f.startsWith("output")).length;
