@@ -16,6 +16,15 @@ describe("loadPersonNames", () => {
       ["PERSON", "James Smith", 51],
     ]);
     expect(detectPii("The Golden Gate Bridge was foggy on Sunday.", { recognizers: [names] })).toEqual([]);
+    // Punctuation around a name stays out of its span.
+    for (const quoted of [
+      "Call (Maria Gonzalez).",
+      'He said "James Smith" left.',
+      "Did you ask James Smith?!",
+    ])
+      expect(detectPii(quoted, { types: [], recognizers: [names] }).map((s) => s.value)).toEqual([
+        quoted.includes("Maria") ? "Maria Gonzalez" : "James Smith",
+      ]);
   });
 
   it("loads compromise once and serves the pseudonymizer and the guard", async () => {

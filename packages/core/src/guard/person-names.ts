@@ -12,10 +12,13 @@ const compromise = optionalPeer(
   () => import("compromise"),
 );
 
-/** One `out("offset")` entry: the name as found and where it starts, in UTF-16 code units. */
+/** A word of a match: where it starts and its length, in UTF-16 code units. */
+interface Term {
+  offset: { start: number; length: number };
+}
+/** One `out("offset")` entry: its words. */
 interface FoundName {
-  text: string;
-  offset: { start: number };
+  terms: Term[];
 }
 
 /**
@@ -27,11 +30,14 @@ export async function loadPersonNames(): Promise<PiiFinderRecognizer> {
   const { default: nlp } = await compromise.load();
   return {
     type: "PERSON",
+    // From the first word's start to the last word's end: a match's own text and offset carry
+    // the punctuation around it ("(Maria Gonzalez).").
     find: (text) =>
-      (nlp(text).people().out("offset") as FoundName[]).map(({ text: name, offset }) => ({
-        start: offset.start,
-        // compromise keeps what closes the sentence on the last word ("Lee." and "Lee,").
-        end: offset.start + name.replace(/[\s.,;:!?'"’)\]]+$/u, "").length,
-      })),
+      (nlp(text).people().out("offset") as FoundName[]).map(({ terms }) => {
+        // A match always holds at least one word.
+        const first = (terms[0] as Term).offset;
+        const last = (terms[terms.length - 1] as Term).offset;
+        return { start: first.start, end: last.start + last.length };
+      }),
   };
 }

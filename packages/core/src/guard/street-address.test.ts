@@ -232,6 +232,10 @@ describe("streetAddresses", () => {
       "Rue de la Loi 16",
       "Wetstraat 16, 1000 Bruxelles",
     ]);
+    // "From Via Roma 10" has no type word of its own: it starts where "Via Roma 10" does.
+    expect(
+      found("From Via Roma 10, 00184 Roma; Hauptstraße 12, 10115 Berlin; From Via Appia 3, 00179 Roma"),
+    ).toEqual(["Via Roma 10, 00184 Roma", "Hauptstraße 12, 10115 Berlin", "Via Appia 3, 00179 Roma"]);
     expect(found("Vinohradská 112, 130 00 Praha 3; Hauptstraße 12, 10115 Berlin")).toEqual([
       "Vinohradská 112, 130 00 Praha 3",
       "Hauptstraße 12, 10115 Berlin",
