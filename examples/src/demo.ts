@@ -19,7 +19,8 @@ import { type Middleware, type ModelRequest, onEvent, pipe, retry, timeout } fro
 import { cache, MemoryCacheStore } from "@keel/core/cache";
 import { dropLeastRelevant, fitToBudget } from "@keel/core/context";
 import { CostTracker, formatCostReport, trackCost } from "@keel/core/cost";
-import { canaryInstruction, createCanary, GuardBlockedError, guard, streetAddresses } from "@keel/core/guard";
+import { canaryInstruction, createCanary, GuardBlockedError, guard } from "@keel/core/guard";
+import { streetAddresses } from "@keel/core/guard/addresses";
 import { wrapModel } from "@keel/core/provider";
 import { jsonLinesLogger, parseEventLines, renderTraceHtml } from "@keel/core/telemetry";
 import { createIngestor, createRetriever, defaultEmbedder, MemoryStore, markdownChunker } from "@keel/rag";

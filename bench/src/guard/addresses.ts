@@ -10,7 +10,7 @@
 // Prints one JSON line per set: {"data"?,"recall":{"STREET_ADDRESS":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { streetAddresses } from "@keel/core/guard";
+import { streetAddresses } from "@keel/core/guard/addresses";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
 import { scoreRecognizer } from "./span-score.js";
 

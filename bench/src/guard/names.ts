@@ -6,7 +6,7 @@
 //   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
 // Flags: --errors N (print misses and false finds to stderr).
 // Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import { loadPersonNames } from "@keel/core/guard";
+import { loadPersonNames } from "@keel/core/guard/names";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
 import { scoreRecognizer } from "./span-score.js";
 

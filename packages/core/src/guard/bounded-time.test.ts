@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { streetAddresses } from "./addresses/street-address.js";
 import { detectInjection } from "./detect-injection.js";
 import { detectPii } from "./detect-pii.js";
 import { type InjectionClassifier, loadInjectionClassifier } from "./injection-classifier.js";
 import { OutputFilter } from "./output-filter.js";
-import { streetAddresses } from "./street-address.js";
 
 // Bad input: each case is a pattern repeated to a given length. Time is measured, never compared
 // with a fixed wall-clock limit. Two budgets, both relative to this machine: the cost per KB of a

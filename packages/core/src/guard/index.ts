@@ -50,7 +50,6 @@ export {
   OutputFilter,
   type OutputFilterOptions,
 } from "./output-filter.js";
-export { loadPersonNames } from "./person-names.js";
 export { looksRandom } from "./pii-recognizers.js";
 export {
   PII_TYPES,
@@ -71,4 +70,3 @@ export {
   SENSITIVE_KEY,
 } from "./residency.js";
 export { type Spotlighted, type SpotlightOptions, spotlight } from "./spotlight.js";
-export { streetAddresses } from "./street-address.js";

@@ -1,4 +1,4 @@
-import type { PiiFinderRecognizer } from "./pii-types.js";
+import type { PiiFinderRecognizer } from "../pii-types.js";
 import { type Candidate, streetCandidates } from "./street-address-shapes.js";
 import { TAILS, type TailRead, UNIT_BEFORE } from "./street-address-tails.js";
 

@@ -1,16 +1,12 @@
-import { optionalPeer } from "../optional-peer.js";
-import type { PiiFinderRecognizer } from "./pii-types.js";
+import { optionalPeer } from "../../optional-peer.js";
+import type { PiiFinderRecognizer } from "../pii-types.js";
 
 // PERSON: core ships no name detector of its own (no name list or NER model fits core's size),
 // so it wires in compromise (an optional peer, 336 KB, pure JavaScript: it also runs on the edge),
 // the maintained JavaScript NER, whose `people()` finds names from its English lexicon and
 // grammar. How well: the guard README (`pnpm bench:names`).
 
-const compromise = optionalPeer(
-  "compromise",
-  "@keel/core/guard (loadPersonNames)",
-  () => import("compromise"),
-);
+const compromise = optionalPeer("compromise", "@keel/core/guard/names", () => import("compromise"));
 
 /** A word of a match: where it starts and its length, in UTF-16 code units. */
 interface Term {

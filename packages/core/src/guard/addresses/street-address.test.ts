@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { pipe } from "../pipe.js";
-import { scriptedModel } from "../testing/scripted-model.js";
-import { detectPii } from "./detect-pii.js";
-import { guard } from "./guard-middleware.js";
-import { createPseudonymizer } from "./pseudonymize.js";
+import { pipe } from "../../pipe.js";
+import { scriptedModel } from "../../testing/scripted-model.js";
+import { detectPii } from "../detect-pii.js";
+import { guard } from "../guard-middleware.js";
+import { createPseudonymizer } from "../pseudonymize.js";
 import { streetAddresses } from "./street-address.js";
 import { words } from "./street-address-shapes.js";
 

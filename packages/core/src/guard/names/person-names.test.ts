@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { pipe } from "../pipe.js";
-import { scriptedModel } from "../testing/scripted-model.js";
-import { detectPii } from "./detect-pii.js";
-import { guard } from "./guard-middleware.js";
+import { pipe } from "../../pipe.js";
+import { scriptedModel } from "../../testing/scripted-model.js";
+import { detectPii } from "../detect-pii.js";
+import { guard } from "../guard-middleware.js";
+import { createPseudonymizer } from "../pseudonymize.js";
 import { loadPersonNames } from "./person-names.js";
-import { createPseudonymizer } from "./pseudonymize.js";
 
 describe("loadPersonNames", () => {
   it("finds names with compromise, in UTF-16 offsets, without what closes the sentence", async () => {

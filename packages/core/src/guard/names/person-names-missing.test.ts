@@ -1,5 +1,5 @@
 import { expect, it, vi } from "vitest";
-import { ProviderUnavailableError } from "../errors.js";
+import { ProviderUnavailableError } from "../../errors.js";
 import { loadPersonNames } from "./person-names.js";
 
 // As when compromise is not installed. vitest wraps a failing mock factory's error, so this
@@ -13,5 +13,5 @@ vi.mock("compromise", () => {
 it("without compromise installed, rejects with a typed error naming the package to install", async () => {
   const error = await loadPersonNames().catch((e: unknown) => e);
   expect(error).toBeInstanceOf(ProviderUnavailableError);
-  expect((error as Error).message).toMatch(/^compromise .*@keel\/core\/guard \(loadPersonNames\)/);
+  expect((error as Error).message).toMatch(/^compromise .*@keel\/core\/guard\/names/);
 });
