@@ -232,7 +232,9 @@ describe("fleet against simulated vLLM replicas", () => {
     expect(r0).toMatchObject({ id: "r0", waiting: 3 });
     expect(r0!.kvUsage).toBeCloseTo((tokens * 3) / 4 / 32_000, 6);
     expect(r1).toMatchObject({ id: "r1", waiting: 0, kvUsage: 0 });
-    // A new scrape already holds those four: the count starts again from it.
+    // A new scrape already holds those four: the count starts again from it. (The fleet counts a
+    // request when it sends it; the replica's metrics show it once its engine has taken it in.)
+    await until(() => replicas[0]!.engine.pool.usage > 0);
     await fleet.scrape();
     const now = fleet.endpoints()[0]!;
     expect(now.kvUsage).toBeGreaterThan(0);
