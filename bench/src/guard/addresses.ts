@@ -6,13 +6,17 @@
 //                                     README for which were read after their first run)
 //   pnpm bench:addresses --set dev    the generated set below, which the recognizer was written against
 //   pnpm bench:addresses --data FILE  JSON lines {"text","spans":[{"start","end","type":"STREET_ADDRESS"}]}
+//   pnpm bench:addresses --texts FILE JSON lines with a "text" (and, if there, a "title"), all taken as
+//                                     holding no address: every find is a false one (precision on
+//                                     real text that is not about addresses)
 // Flags: --errors N (print misses and false finds to stderr).
 // Prints one JSON line per set: {"data"?,"recall":{"STREET_ADDRESS":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { detectPii } from "@keel/core/guard";
 import { streetAddresses } from "@keel/core/guard/addresses";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
-import { scoreRecognizer } from "./span-score.js";
+import { scoreRecognizer, scoreSpans } from "./span-score.js";
 
 // The dev set: {A} marks an address, one per template; each template is filled from its
 // country's streets in turn. Negatives hold numbers next to capitalized words.
@@ -127,7 +131,30 @@ const value = (name: string) => (args.includes(name) ? args[args.indexOf(name) +
 const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
 const dataDir = fileURLToPath(new URL("./data/", import.meta.url));
-if (value("--set") === "dev")
+const texts = value("--texts");
+if (texts) {
+  const rows = readFileSync(texts, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { text?: unknown; title?: unknown })
+    .map((r) => ({ text: [r.title, r.text].filter((t) => typeof t === "string").join("\n"), spans: [] }));
+  const {
+    texts: n,
+    detected,
+    p50_us,
+  } = scoreSpans(rows, (text) => detectPii(text, { types: [], recognizers: [streetAddresses] }), {
+    only: "STREET_ADDRESS",
+    showErrors,
+  });
+  console.log(
+    JSON.stringify({
+      texts: n,
+      false_finds: detected,
+      per_1000_texts: Number(((detected / n) * 1000).toFixed(2)),
+      p50_us,
+    }),
+  );
+} else if (value("--set") === "dev")
   console.log(JSON.stringify(scoreRecognizer(generate(), streetAddresses, showErrors)));
 else if (data) console.log(JSON.stringify(scoreRecognizer(readPiiRows(data), streetAddresses, showErrors)));
 else

@@ -5,15 +5,23 @@
 // street named with a preposition, a number and a name with no type word, lower-case chat) are
 // marked with what must follow them. Every repetition is bounded, so each scan is linear.
 
-/** Each word with either first-letter case or in capitals ("Street", "street", "STREET"), longest first. */
-export const words = (list: string) =>
+/**
+ * Each word with either first-letter case or in capitals ("Street", "street", "STREET"), longest
+ * first. `cases: "capitalized"` leaves out the lower-case form (for words that are everyday
+ * English in lower case: "green", "run"); a short abbreviation is not matched in capitals when
+ * `cases: "no-short-capitals"` ("BD", "AV." are other things in capitals).
+ */
+export const words = (list: string, cases: "all" | "capitalized" | "no-short-capitals" = "all") =>
   list
     .split(" ")
     .sort((a, b) => b.length - a.length)
     .map((w) => {
       const escaped = w.replace(/\./g, "\\.");
       const first = w.charAt(0);
-      return `[${first.toUpperCase()}${first.toLowerCase()}]${escaped.slice(1)}|${escaped.toUpperCase()}`;
+      const initial =
+        cases === "capitalized" ? first.toUpperCase() : `[${first.toUpperCase()}${first.toLowerCase()}]`;
+      const capitals = cases !== "no-short-capitals" || /^\p{L}{3,}$/u.test(w);
+      return `${initial}${escaped.slice(1)}${capitals ? `|${escaped.toUpperCase()}` : ""}`;
     })
     .join("|");
 
@@ -33,9 +41,10 @@ const LEFT_EDGE = "(?<![\\p{L}\\p{N}./\\-])(?<!\\d,)";
 const THEN_PLACE = "(?=,|\\n)";
 
 // English: number first, the type word last ("221B Baker Street", "840 7 Ave SW", "1585 Broadway").
-const EN_TYPES = words(
-  "Street St Avenue Ave Road Rd Boulevard Blvd Lane Ln Drive Dr Court Ct Place Pl Terrace Ter Tce Way Parkway Pkwy Highway Hwy Circle Cir Square Sq Crescent Cres Close Grove Gardens Row Mews Trail Trl Alley Plaza Hill Walk Green Rise Loop Pike Parade Quay Esplanade Expressway Freeway Causeway Bend Cove Ridge Glen Run Path Crossing Commons Landing Croft Vale Wharf Yard",
-);
+// Types that are everyday words too ("African green", "a home run") count only capitalized.
+const EN_TYPES = `${words(
+  "Street St Avenue Ave Road Rd Boulevard Blvd Lane Ln Drive Dr Court Ct Place Pl Terrace Ter Tce Way Parkway Pkwy Highway Hwy Circle Cir Square Sq Crescent Cres Close Grove Gardens Mews Trail Trl Alley Plaza Pike Parade Quay Esplanade Expressway Freeway Causeway",
+)}|${words("Row Hill Walk Green Rise Loop Bend Cove Ridge Glen Run Path Crossing Commons Landing Croft Vale Wharf Yard", "capitalized")}`;
 const DIRECTION = "(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West|Upper|Lower)";
 const EN_NAME_WORD = `(?:${CAP}|\\d{1,3}(?:st|nd|rd|th))`;
 // A bare number names a street only right before its type ("840 7 Ave").
@@ -76,7 +85,7 @@ const NAME_AND_NUMBER = new RegExp(
 // the number last ("Hauptstraße 12", "Karl-Marx-Allee 5", "Berliner Straße 5", "Jan van
 // Galenstraat 301", "Karl Johans gate 22", "Király utca 46", "Bağdat Caddesi No: 312").
 const GERMANIC_STRONG = words(
-  "straße strasse str. gasse allee chaussee straat laan gracht kade gatan gata vägen avenyen gränd vej gade veien vegen gate tie katu kuja polku vegur",
+  "straße strasse str. gasse allee chaussee straat laan gracht kade gatan gata vägen avenyen gränd vej gade veien vegen tie katu kuja polku vegur",
 );
 const GERMANIC_WEAK = words(
   "weg platz ring damm ufer pfad markt graben plein singel dijk steeg torget torg plads",
@@ -85,17 +94,30 @@ const GERMANIC_WEAK = words(
 // "Jan van Galenstraat", "Max von Laue-Straße": a name and a particle.
 const ADJECTIVE = "\\p{Lu}[\\p{L}\\p{M}\\-]{0,30}(?:er|e|en|es)";
 const NAME_PARTICLE = `${CAP} (?:van|von|de|ter|te)(?: der| den| de)?`;
-const SEPARATE_TYPE = words("gate gata vej gade utca út körút tér caddesi cad. sokak sok. bulvarı");
+// Norwegian, Danish and Hungarian write these in lower case ("Karl Johans gate"); "GATA1" is a gene.
+const SEPARATE_TYPE = `gate|gata|vej|gade|utca|út|körút|tér|${words("caddesi cad. sokak sok. bulvarı")}`;
 const GERMANIC = new RegExp(
   `(?<![\\p{L}\\p{N}])(?:(?:${ADJECTIVE} |${NAME_PARTICLE} )?(\\p{Lu}[\\p{L}\\p{M}\\-]{0,40}?(?:${GERMANIC_STRONG}|${GERMANIC_WEAK}))|(?:${ADJECTIVE} ){1,2}(?:${words("Straße Strasse Str. Gasse Allee Weg Platz Ring Damm Ufer Straat Laan Gracht Kade")})|(?:${CAP} ){1,2}(?:${SEPARATE_TYPE}))\\.? ?(?:No: ?)?${NUMBER}${NUMBER_END}`,
   "gu",
 );
-// Compounds that end like a street but are workplaces, parking spaces or ways home.
+// Compounds that end like a street but are workplaces, parking spaces, ways home, or English.
 const NOT_A_STREET = new Set(
-  "arbeitsplatz parkplatz stellplatz sitzplatz steckplatz speicherplatz studienplatz ausbildungsplatz kitaplatz abstellplatz rückweg heimweg umweg ausweg lösungsweg rechtsweg bildungsweg fluchtweg dienstweg arbeitsmarkt binnenmarkt aktienmarkt".split(
+  "arbeitsplatz parkplatz stellplatz sitzplatz steckplatz speicherplatz studienplatz ausbildungsplatz kitaplatz abstellplatz rückweg heimweg umweg ausweg lösungsweg rechtsweg bildungsweg fluchtweg dienstweg arbeitsmarkt binnenmarkt aktienmarkt brigade renegade blockade herring".split(
     " ",
   ),
 );
+/**
+ * Whether a compound that ends like a street can be one: not a known other word, and a "-ring"
+ * only after a stem of three letters or more ending in a consonant or a hyphen ("Kaiserring",
+ * "Kaiser-Wilhelm-Ring"), not an English word ("During", "Spring", "Offering").
+ */
+function streetCompound(compound: string): boolean {
+  const word = compound.toLowerCase();
+  if (NOT_A_STREET.has(word)) return false;
+  if (!word.endsWith("ring")) return true;
+  const stem = word.slice(0, -4);
+  return stem.length >= 3 && !/[aeiouyäöü]$/.test(stem);
+}
 // Lower case, as typed in a chat ("schillerstr 9", "van woustraat 44", "lange nieuwstraat 7b").
 const GERMANIC_CASUAL =
   /(?<![\p{L}\p{N}])(?:van |de |[a-zäöü]{2,12}e )?[a-zäöüß][a-zäöüß-]{1,40}?(?:straße|strasse|str\.?|straat|gasse|allee|laan|gracht|gatan|vej|gade) ?\d{1,4}[a-z]?(?![\p{L}\p{N}])/gu;
@@ -109,15 +131,21 @@ const PREPOSITION_STREET = new RegExp(
 // Romance, Dutch "Laan van …", Polish, Latin American and Malay: the type word first, the
 // number before it (French) or after the name.
 const ROMANCE_TYPES = words(
-  "rue avenue av. avda. avda boulevard bd bld. place pl. chemin impasse allée quai cours route rte passage calle c/ carrer avinguda passeig plaça travessera avenida plaza pza. paseo camino carretera ronda travesía rambla vía via viale v.le piazza p.zza piazzale corso c.so largo vicolo strada rua r. praça travessa alameda estrada rodovia laan ul. ulica al. aleja os. osiedle calzada privada carrera cra. jr. jirón jalan jln. diagonal transversal",
+  "rue avenue av. avda. avda boulevard bd bld. place pl. chemin impasse allée quai cours route rte passage calle c/ carrer avinguda passeig plaça travessera avenida plaza pza. paseo camino carretera ronda travesía rambla vía via viale v.le piazza p.zza piazzale corso c.so largo vicolo strada rua praça travessa alameda estrada rodovia laan ul. ulica al. aleja os. osiedle calzada privada carrera cra. jr. jirón jalan jln. diagonal transversal",
+  "no-short-capitals",
 );
 const PARTICLE =
   "(?:de|del|della|delle|dei|degli|dello|di|da|do|dos|das|du|des|la|le|les|l'|l’|d'|d’|y|e|et|sur|sous|aux|au|al|i|van|der|den|het|ter|ten)";
 const ROMANCE_NAME = `(?:${PARTICLE} ?)*(?:(?!(?:No|Nr|Núm|Num)\\.)${CAP}|\\d{1,2} de|[IVXL]{1,5})`;
+// The number before is not the end of an amount ("$200.00 via Wire Payment"); "et al." is no
+// avenue; a space follows the type, but "C/Alcalá" may do without.
 const ROMANCE = new RegExp(
-  `(?<![\\p{L}\\p{N}])(?:(${NUMBER}(?: ?(?:bis|ter|quater)\\b)?),? )?(?:(?:Gran|Antigua|Antiga|Nueva|Nova|Vecchia|Grande) )?(?:${ROMANCE_TYPES}) ?(?:${ROMANCE_NAME}|\\d{1,3}[A-Z]?)(?: ${ROMANCE_NAME}){0,5}(,? (?:(?:n[º°o.]|nº|núm\\.|num\\.|nr\\.?|No\\.?|#|s/n)\\s?)?${HOUSE_AFTER}${NUMBER_END})?`,
+  `(?<![\\p{L}\\p{N}.,$€£])(?:(?<lead>${NUMBER}(?: ?(?:bis|ter|quater)\\b)?),? )?(?:(?:Gran|Antigua|Antiga|Nueva|Nova|Vecchia|Grande) )?(?<![Ee]t )(?<type>${ROMANCE_TYPES})(?: |(?<=[Cc]/)(?=\\p{Lu}\\p{Ll}))(?:${ROMANCE_NAME}|\\d{1,3}[A-Z]?)(?: ${ROMANCE_NAME}){0,5}(?<after>,? (?:(?:n[º°o.]|nº|núm\\.|num\\.|nr\\.?|No\\.?|#|s/n)\\s?)?${HOUSE_AFTER}${NUMBER_END})?`,
   "gu",
 );
+// In English, "via" is a preposition ("signals via VEGF-receptor 2"): a lower-case "via" names a
+// street after an Italian preposition or a number, or with a postal code and a city after it.
+const ITALIAN_BEFORE = /(?<![\p{L}])(?:in|a|da|di|su|per|nella|sulla|alla|dalla|della|presso) $/iu;
 // French, Spanish, Italian and Portuguese in lower case, number first ("12 allée des cerisiers")
 // or last ("calle luna 8", "via sassari 3"): only with a postal code and a city after them
 // ("3 place settings" is a table).
@@ -191,16 +219,18 @@ export function* streetCandidates(text: string): Generator<Candidate> {
   for (const m of matches(NUMBER_AND_NAME, text, housed)) yield { ...at(m, "postcode"), fallback: true };
   for (const m of matches(NAME_AND_NUMBER, text, (m) => !NOT_HOUSE_NUMBER.test(`${m[1]} `)))
     yield { ...at(m, "postcode"), fallback: true };
-  for (const m of matches(GERMANIC, text, (m) => !(m[1] && NOT_A_STREET.has(m[1].toLowerCase()))))
-    yield at(m);
+  for (const m of matches(GERMANIC, text, (m) => !m[1] || streetCompound(m[1]))) yield at(m);
   for (const m of text.matchAll(GERMANIC_CASUAL)) yield at(m);
   for (const m of text.matchAll(PREPOSITION_STREET)) yield at(m, "place");
   // A number before the street leaves one after a comma to the postal code ("25 Rue du
   // Commerce, 1000 Bruxelles"; "12 Jalan Telawi 3" keeps its 3); with no number at all, a place
   // must follow.
   for (const m of text.matchAll(ROMANCE)) {
-    const cut = m[1] && m[2]?.startsWith(",") ? m[2].length : 0;
-    yield at(m, m[1] || m[2] ? undefined : "place", m.index + m[0].length - cut);
+    const { lead, type, after } = m.groups as { lead?: string; type: string; after?: string };
+    const cut = lead && after?.startsWith(",") ? after.length : 0;
+    const english = type === "via" && !lead && !ITALIAN_BEFORE.test(before(m));
+    const needs = english ? "postcode" : lead || after ? undefined : "place";
+    yield at(m, needs, m.index + m[0].length - cut);
   }
   for (const m of text.matchAll(ROMANCE_CASUAL)) yield at(m, "postcode");
   for (const m of text.matchAll(RUSSIAN)) yield at(m);

@@ -42,7 +42,11 @@ export const TAILS: readonly Tail[] = [
   // " 3512 pn utrecht" (not after a comma: ", 12345 guests")
   {
     re: /^(?:,? (?:[a-z]{2,20} ){1,3}(?:[a-z]{2} )?(\d{4,5}|[a-z]{1,2}\d[a-z\d]? ?\d[a-z]{2})| (\d{4} [a-z]{2}|\d{4,5}) [a-z]{3,20})(?![\p{L}\p{N}])/u,
-    read: (m) => ({ city: true, code: m[1] ?? m[2] }),
+    // A bare number of four digits or fewer after lower-case words may be a year ("in 2013").
+    read: (m) => {
+      const code = m[1] ?? m[2];
+      return { city: !/^\d{1,4}$/.test(code ?? ""), code };
+    },
   },
   // "10115 Berlin", "75008 Paris CEDEX 08", "00184 Roma (RM)", "1012 AB Amsterdam"
   {

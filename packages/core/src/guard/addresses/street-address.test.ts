@@ -116,6 +116,12 @@ describe("streetAddresses", () => {
     ["Kedai di 12 Jalan Telawi 3, Bangsar Baru.", "12 Jalan Telawi 3, Bangsar Baru"],
     ["Ranch: RR 4, Site 12, Comp 8 near the hall", "RR 4, Site 12, Comp 8"],
     ["Rural Route 1, Box 88A", "Rural Route 1, Box 88A"],
+    ["Büro: Kaiser-Wilhelm-Ring 22, 50672 Köln", "Kaiser-Wilhelm-Ring 22, 50672 Köln"],
+    ["Wir wohnen am Kaiserring 5 in Mannheim", "Kaiserring 5"],
+    ["Biuro: al. Jerozolimskie 65/79, 00-697 Warszawa", "al. Jerozolimskie 65/79, 00-697 Warszawa"],
+    ["abito in via Roma 10 da due anni", "via Roma 10"],
+    ["Sede: VIA EMILIA EST 1020 41122 MODENA MO", "VIA EMILIA EST 1020 41122 MODENA MO"],
+    ["Tienda en C/Alcalá 45, Madrid", "C/Alcalá 45, Madrid"],
     // rural routes and boxes
     ["R.R. 3, Millbrook, AL 36054", "R.R. 3, Millbrook, AL 36054"],
     [
@@ -212,6 +218,17 @@ describe("streetAddresses", () => {
     "Box 12 of 30 shipped.",
     "Abfahrt Gleis 9, 10557 Berlin Hauptbahnhof",
     "Sold 1,600 Main Street shares.",
+    // real text that is not about addresses, from SciFact abstracts and e-mails
+    "During 40 months of follow-up, 12 patients died.",
+    "Spring 2020 saw 3 outbreaks.",
+    "Receptors signal via VEGF-receptor 2 and via Cyclooxygenase 2.",
+    "As shown by Smith et al. Front Microbiol 2014, 5: 12.",
+    "Antibodies were from R. Kemler, T. Smith and others.",
+    "N-terminal-truncating GATA1 and T-cell-lineage-requisite Gata3 mutations",
+    "Cells from 31 African green monkeys were used.",
+    "We used the BD Explorer in 2013 and 2014.",
+    "You sent $200.00 via Wire Payment today.",
+    "HNF3, FoxA and 1, C/EBP bind the enhancer.",
   ])("finds nothing in %j", (text) => {
     expect(found(text)).toEqual([]);
   });
