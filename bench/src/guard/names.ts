@@ -4,9 +4,9 @@
 // PERSON span covers it; a detected span is correct when it overlaps a labelled one.
 //   pnpm bench:names                the generated set below (English sentences, names from many cultures)
 //   pnpm bench:names --data FILE    JSON lines {"text","spans":[{"start","end","type":"PERSON"}]}
-// Flags: --errors N (print misses and false finds to stderr).
+// Flags: --errors N (print misses and false finds to stderr), --titles-only (titledNames alone).
 // Prints one JSON line: {"recall":{"PERSON":x},"precision":y,"n":spans,"texts":n,"p50_us":t}.
-import { loadPersonNames } from "@keel/core/guard/names";
+import { loadPersonNames, titledNames } from "@keel/core/guard/names";
 import { type PiiRow, readPiiRows } from "./pii-corpus.js";
 import { scoreRecognizer } from "./span-score.js";
 
@@ -113,4 +113,6 @@ const showErrors = Number(value("--errors") ?? 0);
 const data = value("--data");
 const rows = data ? readPiiRows(data) : generate();
 
-console.log(JSON.stringify(scoreRecognizer(rows, await loadPersonNames(), showErrors)));
+// --titles-only: the dependency-free half alone (names after a title or in a greeting).
+const recognizer = args.includes("--titles-only") ? titledNames : await loadPersonNames();
+console.log(JSON.stringify(scoreRecognizer(rows, recognizer, showErrors)));

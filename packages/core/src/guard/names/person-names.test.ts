@@ -27,6 +27,16 @@ describe("loadPersonNames", () => {
       ]);
   });
 
+  it("adds names after a title or in a greeting, one span where both find the same name", async () => {
+    const names = await loadPersonNames();
+    const text = "Sehr geehrte Frau Schneider, wie besprochen. Dear Maria Gonzalez, thanks.";
+    expect(detectPii(text, { types: [], recognizers: [names] }).map((s) => s.value)).toEqual([
+      "Schneider",
+      "Maria Gonzalez",
+    ]);
+    expect([...names.find("Dear Maria Gonzalez,")]).toEqual([{ start: 5, end: 19 }]);
+  });
+
   it("loads compromise once and serves the pseudonymizer and the guard", async () => {
     const [a, b] = await Promise.all([loadPersonNames(), loadPersonNames()]);
     expect(a.type).toBe("PERSON");
