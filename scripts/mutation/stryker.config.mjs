@@ -17,7 +17,7 @@ const mutate = [
   "packages/core/src/cache/*.ts",
   "packages/core/src/flows/{flow-runner,execute-state,step-attempts,step-io,flow-context}.ts",
   "packages/core/src/search/{bm25,fusion}.ts",
-  "packages/core/src/guard/*.ts",
+  "packages/core/src/guard/**/*.ts",
   "packages/eval/src/metrics/*.ts",
   "packages/gpu-client/src/routing/*.ts",
   "!**/*.test.ts",

@@ -18,7 +18,7 @@ const defaultTests = [
   "packages/core/src/cache/*.test.ts",
   "packages/core/src/flows/*.test.ts",
   "packages/core/src/search/{bm25,fusion}*.test.ts",
-  "packages/core/src/guard/*.test.ts",
+  "packages/core/src/guard/**/*.test.ts",
   "packages/eval/src/metrics/*.test.ts",
   "packages/gpu-client/src/routing/*.test.ts",
 ];

@@ -122,6 +122,7 @@ describe("streetAddresses", () => {
     ["abito in via Roma 10 da due anni", "via Roma 10"],
     ["Sede: VIA EMILIA EST 1020 41122 MODENA MO", "VIA EMILIA EST 1020 41122 MODENA MO"],
     ["Tienda en C/Alcalá 45, Madrid", "C/Alcalá 45, Madrid"],
+    ["Ostring 4, 65205 Wiesbaden", "Ostring 4, 65205 Wiesbaden"],
     // rural routes and boxes
     ["R.R. 3, Millbrook, AL 36054", "R.R. 3, Millbrook, AL 36054"],
     [
@@ -229,6 +230,10 @@ describe("streetAddresses", () => {
     "We used the BD Explorer in 2013 and 2014.",
     "You sent $200.00 via Wire Payment today.",
     "HNF3, FoxA and 1, C/EBP bind the enhancer.",
+    "Open BD Explorer 12, then restart it.",
+    "Gathering 5, the team left early.",
+    "It is a signal via Notch 2.",
+    "Boulevard Saint-Michel in 2013 was busy.",
   ])("finds nothing in %j", (text) => {
     expect(found(text)).toEqual([]);
   });

@@ -35,6 +35,13 @@ describe("loadPersonNames", () => {
       "Maria Gonzalez",
     ]);
     expect([...names.find("Dear Maria Gonzalez,")]).toEqual([{ start: 5, end: 19 }]);
+    // Spans in order of start, each name whole whichever recognizer saw more of it.
+    const two = "Hallo Kwabena, frag Maria Gonzalez. Dear Ms Ana de la Vega, thanks.";
+    expect([...names.find(two)].map((s) => two.slice(s.start, s.end))).toEqual([
+      "Kwabena",
+      "Maria Gonzalez",
+      "Ana de la Vega",
+    ]);
   });
 
   it("loads compromise once and serves the pseudonymizer and the guard", async () => {

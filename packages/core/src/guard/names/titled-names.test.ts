@@ -15,6 +15,8 @@ describe("titledNames", () => {
     ["Beste mevr. de Vries, bedankt.", ["de Vries"]],
     ["Olá Sr. João da Silva, obrigado.", ["João da Silva"]],
     ["Thanks Priya Raghunathan for the notes.", ["Priya Raghunathan"]],
+    ["Hi Allison, thanks.", ["Allison"]],
+    ["Sehr geehrte Frau von der Leyen, Sehr geehrter Herr Dr. Müller", ["von der Leyen", "Müller"]],
   ])("finds the name in %j", (text, names) => {
     expect(found(text)).toEqual(names);
   });
