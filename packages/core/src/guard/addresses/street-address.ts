@@ -1,4 +1,5 @@
 import type { PiiFinderRecognizer } from "../pii-types.js";
+import { unionSpans } from "../span-union.js";
 import { type Candidate, streetCandidates } from "./street-address-shapes.js";
 import { TAILS, type TailRead, UNIT_BEFORE } from "./street-address-tails.js";
 
@@ -92,16 +93,9 @@ export const streetAddresses: PiiFinderRecognizer = {
       const street = typed[next];
       if (street && street.start < s.end) s.start = street.start;
     }
-    found.sort((a, b) => a.start - b.start);
     // Shapes can find one street twice ("Rua Augusta" and "Augusta, 274"), and a bilingual
     // address is one ("Rue de la Loi 16 / Wetstraat 16"): keep the union.
-    const merged: Array<{ start: number; end: number }> = [];
-    for (const s of found) {
-      const last = merged[merged.length - 1];
-      if (last && (s.start < last.end || /^ \/ $/.test(text.slice(last.end, s.start))))
-        last.end = Math.max(last.end, s.end);
-      else merged.push({ start: s.start, end: s.end });
-    }
+    const merged = unionSpans(found, (end, start) => /^ \/ $/.test(text.slice(end, start)));
     return merged.map((s) => ({ start: from(s.start), end: from(s.end - 1) + 1 }));
   },
 };

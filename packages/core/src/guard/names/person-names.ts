@@ -1,5 +1,6 @@
 import { optionalPeer } from "../../optional-peer.js";
 import type { PiiFinderRecognizer } from "../pii-types.js";
+import { unionSpans } from "../span-union.js";
 import { TITLE, titledNames } from "./titled-names.js";
 
 // PERSON: core ships no name list or NER model of its own (none fits core's size), so it wires in
@@ -41,19 +42,7 @@ export async function loadPersonNames(): Promise<PiiFinderRecognizer> {
         return { start: first.start + title, end: last.start + last.length };
       });
       // compromise reads English; a title or a greeting marks names in the other languages too.
-      return union([...found, ...titledNames.find(text)]);
+      return unionSpans([...found, ...titledNames.find(text)]);
     },
   };
-}
-
-/** Overlapping spans joined into one, in order. */
-function union(spans: Array<{ start: number; end: number }>): Array<{ start: number; end: number }> {
-  spans.sort((a, b) => a.start - b.start);
-  const out: Array<{ start: number; end: number }> = [];
-  for (const s of spans) {
-    const last = out[out.length - 1];
-    if (last && s.start < last.end) last.end = Math.max(last.end, s.end);
-    else out.push({ ...s });
-  }
-  return out;
 }
